@@ -74,7 +74,8 @@ export interface TlsRuleIR {
 export interface TlsRouteTable {
   kind: 'tls';
   routes: RouteRef[];
-  /** Most specific SNI first: exact names, then longer wildcards, then catch-all. */
+  /** Oldest route first. A connection takes the rule with the most specific matching SNI name
+   *  (exact, then the longest wildcard, then a rule without names); ties go to the earlier rule. */
   rules: TlsRuleIR[];
 }
 

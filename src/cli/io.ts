@@ -1,0 +1,7 @@
+// The process edges a command may touch, passed in so commands stay testable and only
+// src/cli/main.ts touches the real process.
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  exitCode(code: number): void;
+}

@@ -1,0 +1,21 @@
+// The `sidelane` command. The only module that touches the process (argv, stdout, exit code).
+import { Command } from 'commander';
+import { registerTranslateCommand } from './translate-command.js';
+import type { CliIo } from './io.js';
+
+const io: CliIo = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  exitCode: (code) => {
+    process.exitCode = code;
+  },
+};
+
+const program = new Command('sidelane')
+  .description('Sidelane: a Kubernetes service mesh that does what the Gateway API says')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+registerTranslateCommand(program, io);
+
+await program.parseAsync(process.argv);

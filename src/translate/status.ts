@@ -1,0 +1,65 @@
+// Route status for every parentRef this controller owns: Accepted and ResolvedRefs always,
+// PartiallyInvalid when rules were dropped, and a Sidelane condition for fields we accept but do
+// not enforce yet, so nothing is ignored silently.
+import { MESH_CONTROLLER_NAME, type ConditionIR, type RouteParentStatusIR, type RouteStatusIR } from '../ir/index.js';
+import { ConditionType, Reason, condition, sortConditions } from './conditions.js';
+import type { ParentBinding } from './parents.js';
+import { ruleLabel } from './problems.js';
+import type { TranslatedRoute } from './routeview.js';
+import type { Loss } from './tables.js';
+
+export interface RouteOutcome {
+  route: TranslatedRoute;
+  bindings: ParentBinding[];
+  losses: Loss[];
+}
+
+export function routeStatus({ route, bindings, losses }: RouteOutcome): RouteStatusIR | undefined {
+  const parents: RouteParentStatusIR[] = [];
+  bindings.forEach((binding, parentIndex) => {
+    if (!binding.owned) return;
+    const gen = route.view.generation;
+    const conditions: ConditionIR[] = [accepted(route, binding, losses.filter((l) => l.parentIndex === parentIndex), gen), resolvedRefs(route, gen)];
+    const { dropped, unsupported } = route.problems;
+    if (dropped.length > 0 && route.rules.length > 0) {
+      const what = dropped.map((d) => `${ruleLabel(d.index, d.name)}: ${d.message}`).join('; ');
+      conditions.push(condition(ConditionType.PartiallyInvalid, true, Reason.UnsupportedValue, `Dropped Rule(s) ${what}`, gen));
+    }
+    if (unsupported.length > 0) {
+      conditions.push(condition(ConditionType.UnsupportedFields, true, Reason.UnsupportedValue, unsupported.join('; '), gen));
+    }
+    parents.push({ parentRef: binding.parentRef, controllerName: MESH_CONTROLLER_NAME, conditions: sortConditions(conditions) });
+  });
+  if (parents.length === 0) return undefined;
+  const { kind, namespace, name } = route.view.ref;
+  return { kind, namespace, name, generation: route.view.generation, parents };
+}
+
+function accepted(route: TranslatedRoute, binding: Exclude<ParentBinding, { owned: false }>, losses: Loss[], gen: number): ConditionIR {
+  if (!binding.ok) return condition(ConditionType.Accepted, false, binding.reason, binding.message, gen);
+  if (route.rules.length === 0) {
+    const why = route.problems.dropped.map((d) => `${ruleLabel(d.index, d.name)}: ${d.message}`).join('; ');
+    return condition(ConditionType.Accepted, false, Reason.UnsupportedValue, `no valid rule: ${why}`, gen);
+  }
+  const lostPorts = new Set(losses.map((l) => l.port));
+  const kept = binding.ports.filter((p) => !lostPorts.has(p.port));
+  if (kept.length === 0) {
+    return condition(ConditionType.Accepted, false, Reason.Conflicted, losses.map((l) => l.message).join('; '), gen);
+  }
+  const svc = `${binding.service.ref.namespace}/${binding.service.ref.name}`;
+  const clients = binding.group.kind === 'producer' ? 'all clients (producer route)' : `clients in namespace ${binding.group.namespace} (consumer route)`;
+  const notes = [
+    ...losses.map((l) => l.message),
+    ...binding.unfitPorts.map((p) => `port ${p.port} speaks ${p.protocol} and is left alone`),
+  ];
+  const ports = kept.map((p) => p.port).join(', ');
+  const message = `Route applies to Service ${svc} port(s) ${ports} for ${clients}${notes.length ? `; ${notes.join('; ')}` : ''}`;
+  return condition(ConditionType.Accepted, true, Reason.Accepted, message, gen);
+}
+
+function resolvedRefs(route: TranslatedRoute, gen: number): ConditionIR {
+  const refs = route.problems.refs;
+  const first = refs[0];
+  if (!first) return condition(ConditionType.ResolvedRefs, true, Reason.ResolvedRefs, 'All references resolved', gen);
+  return condition(ConditionType.ResolvedRefs, false, first.reason, refs.map((r) => r.message).join('; '), gen);
+}

@@ -44,6 +44,7 @@ for (const name of cases) {
     assert.deepEqual(parsed.errors, [], `${source} has parse errors`);
     const classified = classify(parsed.objects, 'default');
     // A case whose objects are silently dropped would test nothing: every object must be used.
+    assert.deepEqual(classified.errors, [], `${source} has objects the classifier could not use`);
     assert.deepEqual(classified.ignored, [], `${source} has objects the classifier ignored`);
 
     const snapshot = classified.snapshot;

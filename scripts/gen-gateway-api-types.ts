@@ -113,8 +113,7 @@ function shortDescription(desc: string | undefined, dflt: unknown): string | und
   let text = '';
   if (desc) {
     const para = (desc.split(/\n\s*\n/)[0] ?? '').replace(/\s+/g, ' ').trim();
-    const m = /^(.*?[.!?])(\s|$)/.exec(para);
-    text = m?.[1] ?? para;
+    text = firstSentence(para);
     if (text.length > 200) text = `${text.slice(0, 197).trimEnd()}…`;
   }
   if (dflt !== undefined) {
@@ -123,6 +122,15 @@ function shortDescription(desc: string | undefined, dflt: unknown): string | und
   }
   // A literal "*/" would end the JSDoc comment early.
   return text ? text.replace(/\*\//g, '*\\/') : undefined;
+}
+
+function firstSentence(para: string): string {
+  for (const m of para.matchAll(/[.!?](?=\s|$)/g)) {
+    const end = m.index + 1;
+    // "e.g." and friends end an abbreviation, not the sentence.
+    if (!/\b(e\.g|i\.e|etc|vs)\.$/i.test(para.slice(0, end))) return para.slice(0, end);
+  }
+  return para;
 }
 
 /** Rewrites a CRD schema node into what json-schema-to-typescript should see. */
@@ -139,7 +147,7 @@ function toTypeSchema(node: SchemaNode): JSONSchema {
   }
   if (node.items) out.items = toTypeSchema(node.items);
   if (isRecord(node.additionalProperties)) {
-    out.additionalProperties = toTypeSchema(node.additionalProperties as SchemaNode);
+    out.additionalProperties = toTypeSchema(node.additionalProperties);
   } else if (node.type === 'object') {
     // Structural schemas prune unknown fields, so closed objects are the truth.
     out.additionalProperties = false;
@@ -223,7 +231,7 @@ export function pruneToDefaults(node: SchemaNode): DefaultsNode | undefined {
     if (items) out.items = items;
   }
   if (isRecord(node.additionalProperties)) {
-    const ap = pruneToDefaults(node.additionalProperties as SchemaNode);
+    const ap = pruneToDefaults(node.additionalProperties);
     if (ap) out.additionalProperties = ap;
   }
   return Object.keys(out).length > 0 ? out : undefined;

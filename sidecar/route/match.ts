@@ -22,8 +22,7 @@ export interface HttpMatchResult {
 /** The first entry of `table` that matches `req`, or undefined (the proxy answers 404). */
 export function matchHttp(table: HttpRouteTable, req: HttpRequestFacts | PreparedRequest): HttpMatchResult | undefined {
   const prepared = isPrepared(req) ? req : prepareRequest(req);
-  for (let index = 0; index < table.matches.length; index++) {
-    const entry = table.matches[index]!;
+  for (const [index, entry] of table.matches.entries()) {
     const rule = table.rules[entry.rule];
     // An entry pointing past `rules` is an IR bug validate() reports; skipping it fails closed.
     if (!rule) continue;

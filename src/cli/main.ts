@@ -1,5 +1,6 @@
 // The `sidelane` command. The only module that touches the process (argv, stdout, exit code).
 import { Command } from 'commander';
+import { registerExplainCommand } from './explain-command.js';
 import { registerTranslateCommand } from './translate-command.js';
 import type { CliIo } from './io.js';
 
@@ -17,5 +18,6 @@ const program = new Command('sidelane')
   .showHelpAfterError();
 
 registerTranslateCommand(program, io);
+registerExplainCommand(program, io);
 
 await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@
 // their manifests before applying them.
 import type { Command } from 'commander';
 import YAML from 'yaml';
+import { formatManifestError } from '../api/objects.js';
 import { loadManifestFiles } from '../controller/filesource.js';
 import { translate, DEFAULT_CLUSTER_DOMAIN } from '../translate/index.js';
 import { validate, normalize } from '../ir/index.js';
@@ -30,7 +31,8 @@ export function registerTranslateCommand(program: Command, io: CliIo): void {
 
 export async function runTranslate(flags: TranslateFlags, io: CliIo): Promise<number> {
   const loaded = await loadManifestFiles(flags.filename, flags.namespace);
-  for (const e of loaded.errors) io.err(`error: ${e.source}: ${e.message}`);
+  for (const e of loaded.errors) io.err(`error: ${formatManifestError(e)}`);
+  for (const w of loaded.warnings) io.err(`warning: ${formatManifestError(w)}`);
   const { ir, statuses } = translate(loaded.snapshot, { clusterDomain: flags.clusterDomain });
   const problems = validate(ir);
   for (const p of problems) io.err(`internal error: IR invalid at ${p.path}: ${p.code} ${p.message}`);

@@ -18,6 +18,8 @@ export interface EndpointIR {
 export interface EndpointPortIR {
   /** Service port number this list serves. */
   servicePort: number;
+  /** A Service may use one number for a TCP and a UDP port (DNS does): the pair is the key. */
+  transport: 'TCP' | 'UDP' | 'SCTP';
   name: string;
   /** Sorted by address, then port. */
   endpoints: EndpointIR[];
@@ -25,6 +27,6 @@ export interface EndpointPortIR {
 
 export interface EndpointSetIR {
   service: ServiceRef;
-  /** Sorted by servicePort. */
+  /** Sorted by servicePort, then transport. */
   ports: EndpointPortIR[];
 }

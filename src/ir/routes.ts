@@ -66,7 +66,7 @@ export interface HttpRouteTable {
 
 export interface TlsRuleIR {
   id: RuleRef;
-  /** SNI names this rule answers (wildcards as `*.example.com`); empty means any. */
+  /** The SNI name this rule answers (one; a wildcard as `*.example.com`); empty means any. */
   sniHosts: string[];
   backends: L4BackendIR[];
 }
@@ -74,8 +74,8 @@ export interface TlsRuleIR {
 export interface TlsRouteTable {
   kind: 'tls';
   routes: RouteRef[];
-  /** Oldest route first. A connection takes the rule with the most specific matching SNI name
-   *  (exact, then the longest wildcard, then a rule without names); ties go to the earlier rule. */
+  /** In precedence order, one SNI name per rule: exact names (longest first), then wildcards
+   *  (longest first), then rules without names; ties go to the older route. First match wins. */
   rules: TlsRuleIR[];
 }
 

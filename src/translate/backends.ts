@@ -5,7 +5,7 @@ import type { V1Service } from '@kubernetes/client-node';
 import type { InvalidBackendIR, ServiceBackendIR } from '../ir/index.js';
 import { Reason } from './conditions.js';
 import { serviceType } from './service.js';
-import { portProtocol } from './protocol.js';
+import { portProtocol, transportOf } from './protocol.js';
 import type { RouteProblems } from './problems.js';
 import { referenceGrantAllows, type ReferenceGrantIndex } from './referencegrant.js';
 
@@ -69,8 +69,10 @@ export function resolveBackend(
   if (ref.port === undefined) {
     return invalid(Reason.BackendNotFound, `backendRef to ${target} has no port; a Service backend needs one`);
   }
-  const port = (svc.spec?.ports ?? []).find((p) => p.port === ref.port);
-  if (!port) return invalid(Reason.BackendNotFound, `${target} has no port ${ref.port}`);
+  // Every route kind Sidelane serves on Service parents rides on TCP: a UDP port of the same
+  // number (DNS has both) is not this backend.
+  const port = (svc.spec?.ports ?? []).find((p) => p.port === ref.port && transportOf(p.protocol) === 'TCP');
+  if (!port) return invalid(Reason.BackendNotFound, `${target} has no TCP port ${ref.port}`);
   const proto = portProtocol(port);
   if (proto.unknownAppProtocol !== undefined) {
     return invalid(

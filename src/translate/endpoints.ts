@@ -2,6 +2,7 @@
 // EndpointSlices and joined to Service ports by port name (how Kubernetes itself joins them).
 import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
 import type { EndpointIR, EndpointSetIR } from '../ir/index.js';
+import { transportOf } from './protocol.js';
 import { serviceRefOf } from './service.js';
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -20,12 +21,11 @@ export function endpointSets(services: V1Service[], slices: V1EndpointSlice[]): 
     return {
       service,
       ports: (svc.spec?.ports ?? [])
-        .map((port) => ({
-          servicePort: port.port,
-          name: port.name ?? '',
-          endpoints: endpointsForPort(own, port.name ?? '', (port.protocol ?? 'TCP').toUpperCase()),
-        }))
-        .sort((a, b) => a.servicePort - b.servicePort),
+        .map((port) => {
+          const transport = transportOf(port.protocol);
+          return { servicePort: port.port, transport, name: port.name ?? '', endpoints: endpointsForPort(own, port.name ?? '', transport) };
+        })
+        .sort((a, b) => a.servicePort - b.servicePort || a.transport.localeCompare(b.transport)),
     };
   });
 }

@@ -62,6 +62,11 @@ function translateHttpRule(
   const filterCtx = { routeKind: 'HTTPRoute' as const, backends: ctx, problems: local, where, allMatchesArePrefix };
   const filters = translateFilters(input.filters, filterCtx);
   if (!filters.ok) return { ok: false, message: filters.message };
+  if (filters.filters.some((f) => f.type === 'RequestRedirect') && (input.backendRefs ?? []).length > 0) {
+    // The CRD forbids this (a redirect answers the request; there is nothing to forward), but
+    // files never meet the API server's validation.
+    return { ok: false, message: 'a RequestRedirect filter cannot be combined with backendRefs in one rule' };
+  }
 
   const backends: HttpBackendIR[] = [];
   for (const [i, ref] of (input.backendRefs ?? []).entries()) {

@@ -1,56 +1,9 @@
-// What the translator reads: a consistent snapshot of the objects the controller watches (or the
-// files `sidelane run/translate` loads). Gateway API objects arrive already converted to v1 and
-// defaulted as the API server would (src/api/gateway), whatever version they were stored in.
-import type {
-  V1EndpointSlice,
-  V1Namespace,
-  V1Secret,
-  V1Service,
-} from '@kubernetes/client-node';
-import type {
-  Gateway,
-  GatewayClass,
-  GRPCRoute,
-  HTTPRoute,
-  ReferenceGrant,
-  TCPRoute,
-  TLSRoute,
-  UDPRoute,
-} from '../api/gateway/index.js';
-
-export interface ClusterSnapshot {
-  services: V1Service[];
-  endpointSlices: V1EndpointSlice[];
-  namespaces: V1Namespace[];
-  httpRoutes: HTTPRoute[];
-  grpcRoutes: GRPCRoute[];
-  tcpRoutes: TCPRoute[];
-  tlsRoutes: TLSRoute[];
-  udpRoutes: UDPRoute[];
-  referenceGrants: ReferenceGrant[];
-  gateways: Gateway[];
-  gatewayClasses: GatewayClass[];
-  secrets: V1Secret[];
-}
+// What the translator reads (the snapshot type lives with the API types that fill it) and the
+// options it takes.
+export type { ClusterSnapshot } from '../api/snapshot.js';
+export { emptySnapshot } from '../api/snapshot.js';
 
 export interface TranslateOptions {
   /** Cluster DNS suffix, default `cluster.local`. */
   clusterDomain: string;
-}
-
-export function emptySnapshot(): ClusterSnapshot {
-  return {
-    services: [],
-    endpointSlices: [],
-    namespaces: [],
-    httpRoutes: [],
-    grpcRoutes: [],
-    tcpRoutes: [],
-    tlsRoutes: [],
-    udpRoutes: [],
-    referenceGrants: [],
-    gateways: [],
-    gatewayClasses: [],
-    secrets: [],
-  };
 }

@@ -65,11 +65,12 @@ export function bindServiceParent(
     (p) => (ref.port === undefined || p.port === ref.port) && (ref.sectionName === undefined || p.name === ref.sectionName),
   );
   if (named.length === 0) {
-    const which = [
-      ref.port !== undefined ? `port ${ref.port}` : '',
-      ref.sectionName !== undefined ? `a port named ${JSON.stringify(ref.sectionName)}` : '',
+    const wanted = [
+      'port',
+      ref.port !== undefined ? String(ref.port) : '',
+      ref.sectionName !== undefined ? `named ${JSON.stringify(ref.sectionName)}` : '',
     ].filter(Boolean);
-    return fail(Reason.NoMatchingParent, `Service ${namespace}/${ref.name} has no ${which.join(' that is also ')}`);
+    return fail(Reason.NoMatchingParent, `Service ${namespace}/${ref.name} has no ${wanted.join(' ')}`);
   }
   const kind = view.ref.kind as MeshRouteKind;
   const ports = named.filter((p) => routeKindFitsPort(kind, p.protocol, p.protocolSource));

@@ -42,6 +42,12 @@ const BY_PORT_NAME_PREFIX: Record<string, AppProtocol> = {
   redis: 'tcp',
 };
 
+/** The transport of a Service or EndpointSlice port; Kubernetes defaults it to TCP. */
+export function transportOf(protocol: string | undefined): 'TCP' | 'UDP' | 'SCTP' {
+  const p = (protocol ?? 'TCP').toUpperCase();
+  return p === 'UDP' || p === 'SCTP' ? p : 'TCP';
+}
+
 export interface PortProtocol {
   protocol: AppProtocol;
   source: ProtocolSource;

@@ -2,7 +2,7 @@
 // protocol of each port. Route tables are attached later (tables.ts).
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import type { ServiceIR, ServicePortIR, ServiceRef, ServiceType } from '../ir/index.js';
-import { portProtocol } from './protocol.js';
+import { portProtocol, transportOf } from './protocol.js';
 
 export function serviceRefOf(svc: V1Service, defaultNamespace = 'default'): ServiceRef {
   return { namespace: svc.metadata?.namespace ?? defaultNamespace, name: svc.metadata?.name ?? '' };
@@ -31,11 +31,10 @@ function clusterIPsOf(svc: V1Service): string[] {
 
 export function servicePortIR(port: V1ServicePort): ServicePortIR {
   const proto = portProtocol(port);
-  const transport = (port.protocol ?? 'TCP').toUpperCase();
   return {
     name: port.name ?? '',
     port: port.port,
-    transport: transport === 'UDP' || transport === 'SCTP' ? transport : 'TCP',
+    transport: transportOf(port.protocol),
     targetPort: port.targetPort ?? port.port,
     protocol: proto.protocol,
     protocolSource: proto.source,

@@ -22,8 +22,9 @@ export function routeStatus({ route, bindings, losses }: RouteOutcome): RouteSta
     const conditions: ConditionIR[] = [accepted(route, binding, losses.filter((l) => l.parentIndex === parentIndex), gen), resolvedRefs(route, gen)];
     const { dropped, unsupported } = route.problems;
     if (dropped.length > 0 && route.rules.length > 0) {
-      const what = dropped.map((d) => `${ruleLabel(d.index, d.name)}: ${d.message}`).join('; ');
-      conditions.push(condition(ConditionType.PartiallyInvalid, true, Reason.UnsupportedValue, `Dropped Rule(s) ${what}`, gen));
+      // The spec: the message MUST start with "Dropped Rule" and say which rules were dropped.
+      const what = dropped.map((d) => `Dropped Rule ${d.index}${d.name ? ` (${d.name})` : ''}: ${d.message}`).join('; ');
+      conditions.push(condition(ConditionType.PartiallyInvalid, true, Reason.UnsupportedValue, what, gen));
     }
     if (unsupported.length > 0) {
       conditions.push(condition(ConditionType.UnsupportedFields, true, Reason.UnsupportedValue, unsupported.join('; '), gen));

@@ -7,6 +7,7 @@ import type {
   HttpRuleIR,
   RouteRef,
   RouteTable,
+  TlsRuleIR,
   ServiceIR,
   ServicePortIR,
 } from '../ir/index.js';
@@ -73,11 +74,7 @@ export function buildTables(attachments: Attachment[]): { tables: BuiltTable[]; 
         table = httpTable(winner, routes);
         break;
       case 'TLSRoute':
-        table = {
-          kind: 'tls',
-          routes: routes.map((r) => ({ ...r.view.ref })),
-          rules: routes.flatMap((r) => (r.family === 'tls' ? r.rules.map((rule) => structuredClone(rule)) : [])),
-        };
+        table = { kind: 'tls', routes: routes.map((r) => ({ ...r.view.ref })), rules: tlsRules(routes) };
         break;
       case 'TCPRoute': {
         const [oldest, ...rest] = routes;
@@ -98,6 +95,26 @@ export function buildTables(attachments: Attachment[]): { tables: BuiltTable[]; 
     if (table) tables.push({ service: first.service, port: first.port, group: first.group, table });
   }
   return { tables, losses };
+}
+
+/**
+ * TLS rules split to one SNI name each and put in precedence order, so the proxy takes the first
+ * rule that matches: exact names (longest first), then wildcards (longest first), then rules
+ * without names; on a tie, the older route. The spec ranks by "characters in a matching
+ * non-wildcard hostname", then "characters in a matching hostname".
+ */
+function tlsRules(routes: TranslatedRoute[]): TlsRuleIR[] {
+  const ranked: { rule: TlsRuleIR; host: string | undefined; age: number }[] = [];
+  routes.forEach((route, age) => {
+    if (route.family !== 'tls') return;
+    for (const rule of route.rules) {
+      if (rule.sniHosts.length === 0) ranked.push({ rule: structuredClone(rule), host: undefined, age });
+      for (const host of rule.sniHosts) ranked.push({ rule: { ...structuredClone(rule), sniHosts: [host] }, host, age });
+    }
+  });
+  const rank = (host: string | undefined): number => (host === undefined ? 2 : host.startsWith('*.') ? 1 : 0);
+  ranked.sort((a, b) => rank(a.host) - rank(b.host) || (b.host?.length ?? 0) - (a.host?.length ?? 0) || a.age - b.age);
+  return ranked.map((r) => r.rule);
 }
 
 function refText(ref: RouteRef | undefined): string {

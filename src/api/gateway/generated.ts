@@ -2206,7 +2206,7 @@ export interface GatewaySpec {
     };
   };
   /**
-   * DefaultScope, when set, configures the Gateway as a default Gateway, meaning it will dynamically and implicitly have Routes (e.g.
+   * DefaultScope, when set, configures the Gateway as a default Gateway, meaning it will dynamically and implicitly have Routes (e.g. HTTPRoute) attached to it, according to the scope configured here.
    */
   defaultScope?: 'All' | 'None';
   /**

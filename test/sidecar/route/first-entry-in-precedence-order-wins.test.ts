@@ -28,15 +28,15 @@ const table: HttpRouteTable = {
 test('the first matching entry decides, and its rule is returned', () => {
   const exact = matchHttp(table, httpRequestFacts('GET', '/reviews/1', [['version', 'v2']]));
   assert.equal(exact?.index, 0);
-  assert.equal(exact?.rule.id.name, 'exact');
+  assert.equal(exact.rule.id.name, 'exact');
 
   const byHeader = matchHttp(table, httpRequestFacts('GET', '/reviews/2', [['version', 'v2']]));
   assert.equal(byHeader?.index, 1);
-  assert.deepEqual(byHeader?.rule.id.route, older);
+  assert.deepEqual(byHeader.rule.id.route, older);
 
   const fallback = matchHttp(table, httpRequestFacts('GET', '/reviews/2', []));
   assert.equal(fallback?.index, 2);
-  assert.equal(fallback?.entry.rule, 2);
+  assert.equal(fallback.entry.rule, 2);
 
   assert.equal(matchHttp(table, httpRequestFacts('GET', '/ratings', []))?.index, 3);
 });

@@ -71,3 +71,10 @@ test('of two header matches with the same name only the first counts', () => {
   ]);
   assert.ok(matchHttp(table, request([['version', 'v1']])));
 });
+
+test('repeated cookie headers are joined with "; ", as HTTP/2 splits them', () => {
+  const table = headerTable([{ name: 'cookie', type: 'RegularExpression', value: '.*session=abc.*' }]);
+  assert.ok(matchHttp(table, request([['cookie', 'a=1'], ['cookie', 'session=abc']])));
+  const exact = headerTable([{ name: 'cookie', type: 'Exact', value: 'a=1; b=2' }]);
+  assert.ok(matchHttp(exact, request([['cookie', 'a=1'], ['cookie', 'b=2']])));
+});

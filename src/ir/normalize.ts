@@ -1,0 +1,104 @@
+// `normalize()`: the canonical form of an IR, so two equal configurations serialize identically and
+// a no-op push can be skipped. Sorts what the IR documents as sorted (services, ports, consumers,
+// endpoint sets/ports/endpoints, match headers and query params) plus lists that are sets by
+// meaning (SNI hosts, retry codes, header modifiers, CORS lists), and orders object keys.
+// Never reordered: `routes` (oldest first), `matches` and `rules` (precedence), `filters` (the
+// user's order is honoured), `backends`, TLS rules (most specific first), ClusterIPs (primary
+// family first) and hostnames.
+import type { HttpFilterIR } from './filters.js';
+import type { MeshIR } from './mesh.js';
+import {
+  compareByName,
+  compareConsumers,
+  compareEndpointPorts,
+  compareEndpoints,
+  compareEndpointSets,
+  compareNumbers,
+  compareServicePorts,
+  compareServices,
+  compareStrings,
+} from './order.js';
+import type { RouteTable } from './routes.js';
+
+/** Returns a sorted deep copy; the input is not modified. Idempotent. */
+export function normalize(ir: MeshIR): MeshIR {
+  // The copy is built fresh, so sorting it in place below cannot touch the caller's value.
+  const copy = copyWithSortedKeys(ir) as MeshIR;
+  copy.services.sort(compareServices);
+  for (const service of copy.services) {
+    service.ports.sort(compareServicePorts);
+    for (const port of service.ports) {
+      if (port.producer !== undefined) normalizeTable(port.producer);
+      port.consumers.sort(compareConsumers);
+      for (const consumer of port.consumers) normalizeTable(consumer.table);
+    }
+  }
+  copy.endpoints.sort(compareEndpointSets);
+  for (const set of copy.endpoints) {
+    set.ports.sort(compareEndpointPorts);
+    for (const port of set.ports) port.endpoints.sort(compareEndpoints);
+  }
+  return copy;
+}
+
+function normalizeTable(table: RouteTable): void {
+  switch (table.kind) {
+    case 'http':
+      for (const { match } of table.matches) {
+        // Stable sorts: of two equal names the first keeps winning, as the spec says.
+        match.headers.sort(compareByName);
+        match.queryParams.sort(compareByName);
+      }
+      for (const rule of table.rules) {
+        rule.filters.forEach(normalizeFilter);
+        for (const backend of rule.backends) {
+          if (backend.kind === 'Service') backend.filters.forEach(normalizeFilter);
+        }
+        rule.retry?.codes.sort(compareNumbers);
+      }
+      return;
+    case 'tls':
+      for (const rule of table.rules) rule.sniHosts.sort(compareStrings);
+      return;
+    case 'tcp':
+      return;
+  }
+}
+
+function normalizeFilter(filter: HttpFilterIR): void {
+  switch (filter.type) {
+    case 'RequestHeaderModifier':
+    case 'ResponseHeaderModifier':
+      // Field order across different names carries no meaning in HTTP; a stable sort keeps the
+      // order of repeated `add`s of one name.
+      filter.set.sort(compareByName);
+      filter.add.sort(compareByName);
+      filter.remove.sort(compareStrings);
+      return;
+    case 'CORS':
+      filter.allowOrigins.sort(compareStrings);
+      filter.allowMethods.sort(compareStrings);
+      filter.allowHeaders.sort(compareStrings);
+      filter.exposeHeaders.sort(compareStrings);
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Deep copy of a JSON-like value with object keys in sorted order and `undefined` properties
+ * dropped, so even `JSON.stringify(normalize(ir))` is canonical. (JavaScript lists integer-like
+ * keys first whatever the insertion order; the IR has no such keys, and `canonicalJson` does not
+ * rely on key order anyway.)
+ */
+function copyWithSortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyWithSortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort(compareStrings)) {
+    const property: unknown = (value as Record<string, unknown>)[key];
+    if (property !== undefined) copy[key] = copyWithSortedKeys(property);
+  }
+  return copy;
+}

@@ -128,7 +128,7 @@ function translateFilter(f: FilterInput, i: number, ctx: FilterContext): OneFilt
       const path = r.path ? pathModifier(r.path, ctx) : undefined;
       if (path && 'message' in path) return path;
       const filter: HttpFilterIR = { type: 'RequestRedirect', statusCode: statusCode as RedirectStatus };
-      if (r.scheme) filter.scheme = r.scheme as 'http' | 'https';
+      if (r.scheme) filter.scheme = r.scheme;
       if (r.hostname) filter.hostname = r.hostname;
       if (r.port !== undefined) filter.port = r.port;
       if (path) filter.path = path;

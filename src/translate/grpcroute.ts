@@ -6,7 +6,7 @@ import { resolveBackend, type BackendContext, type BackendRefInput } from './bac
 import { translateFilters, type FilterInput } from './filters.js';
 import { grpcMatch, type GrpcMatchInput } from './matches.js';
 import { RouteProblems, ruleLabel } from './problems.js';
-import { routeView, type RouteObject, type TranslatedHttpRule, type TranslatedRoute } from './routeview.js';
+import { routeView, type TranslatedHttpRule, type TranslatedRoute } from './routeview.js';
 
 interface GrpcRuleInput {
   name?: string;
@@ -17,7 +17,7 @@ interface GrpcRuleInput {
 }
 
 export function translateGrpcRoute(route: GRPCRoute, backends: Omit<BackendContext, 'routeKind' | 'routeNamespace'>): TranslatedRoute {
-  const view = routeView('GRPCRoute', route as unknown as RouteObject);
+  const view = routeView('GRPCRoute', route);
   const problems = new RouteProblems();
   const ctx: BackendContext = { ...backends, routeKind: 'GRPCRoute', routeNamespace: view.ref.namespace };
   const inputs = (route.spec.rules ?? [{}]) as GrpcRuleInput[];

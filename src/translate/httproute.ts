@@ -7,7 +7,7 @@ import { parseDuration } from './duration.js';
 import { translateFilters, type FilterInput } from './filters.js';
 import { httpMatch, type HttpMatchInput } from './matches.js';
 import { RouteProblems, ruleLabel } from './problems.js';
-import { routeView, type RouteObject, type TranslatedHttpRule, type TranslatedRoute } from './routeview.js';
+import { routeView, type TranslatedHttpRule, type TranslatedRoute } from './routeview.js';
 import type { BackendRefInput } from './backends.js';
 
 interface HttpRuleInput {
@@ -28,7 +28,7 @@ interface HttpRuleInput {
 type RuleResult = { ok: true; value: TranslatedHttpRule } | { ok: false; message: string };
 
 export function translateHttpRoute(route: HTTPRoute, backends: Omit<BackendContext, 'routeKind' | 'routeNamespace'>): TranslatedRoute {
-  const view = routeView('HTTPRoute', route as unknown as RouteObject);
+  const view = routeView('HTTPRoute', route);
   const problems = new RouteProblems();
   const ctx: BackendContext = { ...backends, routeKind: 'HTTPRoute', routeNamespace: view.ref.namespace };
   const inputs = (route.spec.rules ?? [{}]) as HttpRuleInput[];

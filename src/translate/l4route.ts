@@ -4,7 +4,7 @@ import type { TCPRoute, TLSRoute, UDPRoute } from '../api/gateway/index.js';
 import type { L4BackendIR, RouteRef, TcpRuleIR, TlsRuleIR } from '../ir/index.js';
 import { resolveBackend, type BackendContext, type BackendRefInput } from './backends.js';
 import { RouteProblems, ruleLabel } from './problems.js';
-import { routeView, type RouteObject, type TranslatedRoute } from './routeview.js';
+import { routeView, type TranslatedRoute } from './routeview.js';
 
 interface L4RuleInput {
   name?: string;
@@ -22,10 +22,10 @@ function ruleId(route: RouteRef, index: number, name: string | undefined): TcpRu
 }
 
 export function translateTcpRoute(route: TCPRoute, backends: BackendsFor): TranslatedRoute {
-  const view = routeView('TCPRoute', route as unknown as RouteObject);
+  const view = routeView('TCPRoute', route);
   const problems = new RouteProblems();
   const ctx: BackendContext = { ...backends, routeKind: 'TCPRoute', routeNamespace: view.ref.namespace };
-  const inputs = (route.spec.rules ?? []) as L4RuleInput[];
+  const inputs = route.spec.rules as L4RuleInput[];
   const rules: TcpRuleIR[] = [];
   inputs.forEach((input, index) => {
     if (index > 0) {
@@ -41,10 +41,10 @@ export function translateTcpRoute(route: TCPRoute, backends: BackendsFor): Trans
 }
 
 export function translateTlsRoute(route: TLSRoute, backends: BackendsFor): TranslatedRoute {
-  const view = routeView('TLSRoute', route as unknown as RouteObject);
+  const view = routeView('TLSRoute', route);
   const problems = new RouteProblems();
   const ctx: BackendContext = { ...backends, routeKind: 'TLSRoute', routeNamespace: view.ref.namespace };
-  const inputs = (route.spec.rules ?? []) as L4RuleInput[];
+  const inputs = route.spec.rules as L4RuleInput[];
   const sniHosts = [...new Set(view.hostnames.map((h) => h.toLowerCase()))].sort();
   const rules: TlsRuleIR[] = [];
   inputs.forEach((input, index) => {
@@ -60,6 +60,6 @@ export function translateTlsRoute(route: TLSRoute, backends: BackendsFor): Trans
 }
 
 export function translateUdpRoute(route: UDPRoute): TranslatedRoute {
-  const view = routeView('UDPRoute', route as unknown as RouteObject);
-  return { view, problems: new RouteProblems(), family: 'udp', kind: 'UDPRoute', rules: [], ruleCount: (route.spec.rules ?? []).length };
+  const view = routeView('UDPRoute', route);
+  return { view, problems: new RouteProblems(), family: 'udp', kind: 'UDPRoute', rules: [], ruleCount: route.spec.rules.length };
 }

@@ -3,7 +3,7 @@
 // producer route in the Service's namespace and a consumer route anywhere else.
 import type { ParentRefIR, ServiceIR, ServicePortIR } from '../ir/index.js';
 import { Reason } from './conditions.js';
-import { routeKindFitsPort, type MeshRouteKind } from './protocol.js';
+import { routeKindFitsPort } from './protocol.js';
 import type { ParentRefInput, RouteView } from './routeview.js';
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -72,7 +72,7 @@ export function bindServiceParent(
     ].filter(Boolean);
     return fail(Reason.NoMatchingParent, `Service ${namespace}/${ref.name} has no ${wanted.join(' ')}`);
   }
-  const kind = view.ref.kind as MeshRouteKind;
+  const kind = view.ref.kind;
   const ports = named.filter((p) => routeKindFitsPort(kind, p.protocol, p.protocolSource));
   const unfitPorts = named.filter((p) => !ports.includes(p));
   if (ports.length === 0) {

@@ -52,6 +52,10 @@ function accepted(route: TranslatedRoute, binding: Exclude<ParentBinding, { owne
   const notes = [
     ...losses.map((l) => l.message),
     ...binding.unfitPorts.map((p) => `port ${p.port} speaks ${p.protocol} and is left alone`),
+    // GEP-1294: a mesh infers nothing from hostnames; say so, since a user may expect a Host filter.
+    ...(route.family === 'http' && route.view.hostnames.length > 0
+      ? ['spec.hostnames is ignored on Service parents (GEP-1294): routing is by the Service, not the Host header']
+      : []),
   ];
   const ports = kept.map((p) => p.port).join(', ');
   const message = `Route applies to Service ${svc} port(s) ${ports} for ${clients}${notes.length ? `; ${notes.join('; ')}` : ''}`;

@@ -20,7 +20,10 @@ import {
 } from './order.js';
 import type { RouteTable } from './routes.js';
 
-/** Returns a sorted deep copy; the input is not modified. Idempotent. */
+/**
+ * Returns a sorted deep copy; the input is not modified. Idempotent. Expects an IR of the declared
+ * shape (run `validate()` on one from the wire first): a missing list throws a TypeError.
+ */
 export function normalize(ir: MeshIR): MeshIR {
   // The copy is built fresh, so sorting it in place below cannot touch the caller's value.
   const copy = copyWithSortedKeys(ir) as MeshIR;

@@ -91,10 +91,18 @@ function serviceArb(ref: ServiceRef, services: ServiceRef[]): fc.Arbitrary<Servi
       .tuple(
         fc.uniqueArray(portArb, { selector: (port) => `${port.port}/${port.transport}`, maxLength: 3 }),
         fc.option(httpTableArb({ namespace: ref.namespace, name: `${ref.name}-route` }, services), { nil: undefined }),
-        fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { maxLength: 3 }),
-        fc.array(httpTableArb({ namespace: 'consumer', name: 'route' }, services), { minLength: 3, maxLength: 3 }),
+        // Consumer routes live in the client's namespace, one table per namespace.
+        fc
+          .uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { maxLength: 3 })
+          .chain((namespaces) =>
+            fc.tuple(
+              ...namespaces.map((namespace) =>
+                httpTableArb({ namespace, name: 'route' }, services).map((table) => ({ namespace, table })),
+              ),
+            ),
+          ),
       )
-      .map(([extraPorts, producer, consumerNamespaces, consumerTables]) => [
+      .map(([extraPorts, producer, consumers]) => [
         {
           name: 'http',
           port: 80,
@@ -103,13 +111,7 @@ function serviceArb(ref: ServiceRef, services: ServiceRef[]): fc.Arbitrary<Servi
           protocol: 'http' as const,
           protocolSource: 'appProtocol' as const,
           ...(producer === undefined ? {} : { producer }),
-          consumers: consumerNamespaces.map((namespace, index) => ({
-            namespace,
-            table: { ...(consumerTables[index] as HttpRouteTable), routes: [{ kind: 'HTTPRoute' as const, namespace, name: 'route' }] },
-          })).map(({ namespace, table }) => ({
-            namespace,
-            table: { ...table, rules: table.rules.map((rule) => ({ ...rule, id: { ...rule.id, route: { kind: 'HTTPRoute' as const, namespace, name: 'route' } } })) },
-          })),
+          consumers,
         },
         ...extraPorts.map(({ port, transport }) => ({
           name: `p${port}-${transport.toLowerCase()}`,

@@ -94,6 +94,14 @@ test('clock, randomness and process are reported in the pure core', async () => 
   assert.deepEqual(onLine(findings, 5), []);
 });
 
+test('a dynamic import cannot sneak I/O into the pure core', async () => {
+  const findings = await lint(
+    'src/translate/__lint_probe__.ts',
+    "export const probe = import('node:fs');\n",
+  );
+  assert.deepEqual(rulesOn(findings, 1), ['no-restricted-syntax']);
+});
+
 test('src/api may import @kubernetes/client-node types but not its runtime', async () => {
   const findings = await lint(
     'src/api/__lint_probe__.ts',

@@ -1,9 +1,10 @@
 // GRPCRoute → rules matched on gRPC service/method and headers. Same rule-by-rule checking as
 // HTTPRoute; GRPCRoute has fewer filters and no timeouts or retry of its own.
 import type { GRPCRoute } from '../api/gateway/index.js';
-import type { HttpBackendIR, HttpMatchIR, HttpRuleIR } from '../ir/index.js';
-import { resolveBackend, type BackendContext, type BackendRefInput } from './backends.js';
+import type { HttpMatchIR, HttpRuleIR } from '../ir/index.js';
+import type { BackendContext, BackendRefInput } from './backends.js';
 import { translateFilters, type FilterInput } from './filters.js';
+import { translateRuleBackends, unresolvedFilterFailure } from './rulebackends.js';
 import { grpcMatch, type GrpcMatchInput } from './matches.js';
 import { RouteProblems, ruleLabel } from './problems.js';
 import { routeView, type TranslatedHttpRule, type TranslatedRoute } from './routeview.js';
@@ -53,25 +54,12 @@ function translateGrpcRule(
   const filterCtx = { routeKind: 'GRPCRoute' as const, backends: ctx, problems: local, where, allMatchesArePrefix: false };
   const filters = translateFilters(input.filters, filterCtx);
   if (!filters.ok) return { message: filters.message };
-  const backends: HttpBackendIR[] = [];
-  for (const [i, ref] of (input.backendRefs ?? []).entries()) {
-    const bwhere = `${where} backendRef ${i}`;
-    const backend = resolveBackend(ref, ctx, local, bwhere);
-    if (backend.kind === 'Invalid') {
-      backends.push(backend);
-      continue;
-    }
-    const bf = translateFilters(ref.filters, { ...filterCtx, where: bwhere });
-    if (!bf.ok) return { message: `backendRef ${i}: ${bf.message}` };
-    backends.push({ ...backend, filters: bf.filters });
-  }
-  const rule: HttpRuleIR = { id: input.name ? { route, index, name: input.name } : { route, index }, filters: filters.filters, backends };
+  const backends = translateRuleBackends(input.backendRefs, filterCtx);
+  if (!backends.ok) return { message: backends.message };
+
+  const rule: HttpRuleIR = { id: input.name ? { route, index, name: input.name } : { route, index }, filters: filters.filters, backends: backends.backends };
   if (filters.unresolvedExtension !== undefined) {
-    rule.failure = {
-      status: 500,
-      code: 'SIDELANE_ERR_UNRESOLVED_FILTER',
-      message: `ExtensionRef ${filters.unresolvedExtension} is not implemented by Sidelane`,
-    };
+    rule.failure = unresolvedFilterFailure(filters.unresolvedExtension);
   }
   if (input.sessionPersistence !== undefined) {
     local.unsupported.push(`${where}: sessionPersistence is not enforced by Sidelane yet; requests are balanced without affinity`);

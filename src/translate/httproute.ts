@@ -1,14 +1,14 @@
 // HTTPRoute → rules with matches, filters, backends, timeouts and retry. Each rule is checked on
 // its own: an invalid rule is dropped and reported, the others go on (PartiallyInvalid).
 import type { HTTPRoute } from '../api/gateway/index.js';
-import type { HttpBackendIR, HttpMatchIR, HttpRuleIR, RetryIR, SessionPersistenceIR, TimeoutsIR } from '../ir/index.js';
-import { resolveBackend, type BackendContext } from './backends.js';
+import type { HttpMatchIR, HttpRuleIR, RetryIR, SessionPersistenceIR, TimeoutsIR } from '../ir/index.js';
+import type { BackendContext, BackendRefInput } from './backends.js';
 import { parseDuration } from './duration.js';
 import { translateFilters, type FilterInput } from './filters.js';
+import { translateRuleBackends, unresolvedFilterFailure } from './rulebackends.js';
 import { httpMatch, type HttpMatchInput } from './matches.js';
 import { RouteProblems, ruleLabel } from './problems.js';
 import { routeView, type TranslatedHttpRule, type TranslatedRoute } from './routeview.js';
-import type { BackendRefInput } from './backends.js';
 
 interface HttpRuleInput {
   name?: string;
@@ -68,24 +68,10 @@ function translateHttpRule(
     return { ok: false, message: 'a RequestRedirect filter cannot be combined with backendRefs in one rule' };
   }
 
-  const backends: HttpBackendIR[] = [];
-  for (const [i, ref] of (input.backendRefs ?? []).entries()) {
-    const bwhere = `${where} backendRef ${i}`;
-    const backend = resolveBackend(ref, ctx, local, bwhere);
-    if (backend.kind === 'Invalid') {
-      backends.push(backend);
-      continue;
-    }
-    const bf = translateFilters(ref.filters, { ...filterCtx, where: bwhere });
-    if (!bf.ok) return { ok: false, message: `backendRef ${i}: ${bf.message}` };
-    if (bf.unresolvedExtension !== undefined) {
-      backends.push({ kind: 'Invalid', weight: backend.weight, reason: 'InvalidKind', message: `ExtensionRef ${bf.unresolvedExtension} is not implemented` });
-    } else {
-      backends.push({ ...backend, filters: bf.filters });
-    }
-  }
+  const backends = translateRuleBackends(input.backendRefs, filterCtx);
+  if (!backends.ok) return backends;
 
-  const rule: HttpRuleIR = { id: input.name ? { route, index, name: input.name } : { route, index }, filters: filters.filters, backends };
+  const rule: HttpRuleIR = { id: input.name ? { route, index, name: input.name } : { route, index }, filters: filters.filters, backends: backends.backends };
   const timeouts = translateTimeouts(input.timeouts);
   if (typeof timeouts === 'string') return { ok: false, message: timeouts };
   if (timeouts) rule.timeouts = timeouts;
@@ -99,11 +85,7 @@ function translateHttpRule(
     local.unsupported.push(`${where}: sessionPersistence is not enforced by Sidelane yet; requests are balanced without affinity`);
   }
   if (filters.unresolvedExtension !== undefined) {
-    rule.failure = {
-      status: 500,
-      code: 'SIDELANE_ERR_UNRESOLVED_FILTER',
-      message: `ExtensionRef ${filters.unresolvedExtension} is not implemented by Sidelane`,
-    };
+    rule.failure = unresolvedFilterFailure(filters.unresolvedExtension);
   }
   problems.refs.push(...local.refs);
   problems.unsupported.push(...local.unsupported);

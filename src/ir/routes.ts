@@ -25,7 +25,8 @@ export interface SessionPersistenceIR {
   type: 'Cookie' | 'Header';
   sessionName?: string;
   absoluteTimeoutMs?: number;
-  idleTimeoutMs?: number;
+  /** cookieConfig.lifetimeType: a Permanent cookie carries absoluteTimeout as its Max-Age. */
+  cookieLifetime?: 'Permanent' | 'Session';
   /** Sidelane does not enforce session persistence yet: the route's status says so. */
   supported: false;
 }

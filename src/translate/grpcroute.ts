@@ -1,27 +1,19 @@
 // GRPCRoute → rules matched on gRPC service/method and headers. Same rule-by-rule checking as
 // HTTPRoute; GRPCRoute has fewer filters and no timeouts or retry of its own.
-import type { GRPCRoute } from '../api/gateway/index.js';
+import type { GRPCRoute, GRPCRouteRule } from '../api/gateway/index.js';
 import type { HttpMatchIR, HttpRuleIR } from '../ir/index.js';
-import type { BackendContext, BackendRefInput } from './backends.js';
-import { translateFilters, type FilterInput } from './filters.js';
+import type { BackendContext } from './backends.js';
+import { translateFilters } from './filters.js';
 import { translateRuleBackends, unresolvedFilterFailure } from './rulebackends.js';
-import { grpcMatch, type GrpcMatchInput } from './matches.js';
+import { grpcMatch } from './matches.js';
 import { RouteProblems, ruleLabel } from './problems.js';
 import { routeView, type TranslatedHttpRule, type TranslatedRoute } from './routeview.js';
-
-interface GrpcRuleInput {
-  name?: string;
-  matches?: GrpcMatchInput[];
-  filters?: FilterInput[];
-  backendRefs?: (BackendRefInput & { filters?: FilterInput[] })[];
-  sessionPersistence?: unknown;
-}
 
 export function translateGrpcRoute(route: GRPCRoute, backends: Omit<BackendContext, 'routeKind' | 'routeNamespace'>): TranslatedRoute {
   const view = routeView('GRPCRoute', route);
   const problems = new RouteProblems();
   const ctx: BackendContext = { ...backends, routeKind: 'GRPCRoute', routeNamespace: view.ref.namespace };
-  const inputs = (route.spec.rules ?? [{}]) as GrpcRuleInput[];
+  const inputs: GRPCRouteRule[] = route.spec.rules ?? [{}];
   const rules: TranslatedHttpRule[] = [];
   inputs.forEach((input, index) => {
     const where = ruleLabel(index, input.name);
@@ -38,7 +30,7 @@ export function translateGrpcRoute(route: GRPCRoute, backends: Omit<BackendConte
 }
 
 function translateGrpcRule(
-  input: GrpcRuleInput,
+  input: GRPCRouteRule,
   index: number,
   where: string,
   route: TranslatedRoute['view']['ref'],

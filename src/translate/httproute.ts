@@ -1,29 +1,14 @@
 // HTTPRoute → rules with matches, filters, backends, timeouts and retry. Each rule is checked on
 // its own: an invalid rule is dropped and reported, the others go on (PartiallyInvalid).
-import type { HTTPRoute } from '../api/gateway/index.js';
+import type { HTTPRoute, HTTPRouteRule, SessionPersistence } from '../api/gateway/index.js';
 import type { HttpMatchIR, HttpRuleIR, RetryIR, SessionPersistenceIR, TimeoutsIR } from '../ir/index.js';
-import type { BackendContext, BackendRefInput } from './backends.js';
+import type { BackendContext } from './backends.js';
 import { parseDuration } from './duration.js';
-import { translateFilters, type FilterInput } from './filters.js';
+import { translateFilters } from './filters.js';
 import { translateRuleBackends, unresolvedFilterFailure } from './rulebackends.js';
-import { httpMatch, type HttpMatchInput } from './matches.js';
+import { httpMatch } from './matches.js';
 import { RouteProblems, ruleLabel } from './problems.js';
 import { routeView, type TranslatedHttpRule, type TranslatedRoute } from './routeview.js';
-
-interface HttpRuleInput {
-  name?: string;
-  matches?: HttpMatchInput[];
-  filters?: FilterInput[];
-  backendRefs?: (BackendRefInput & { filters?: FilterInput[] })[];
-  timeouts?: { request?: string; backendRequest?: string };
-  retry?: { codes?: number[]; attempts?: number; backoff?: string };
-  sessionPersistence?: {
-    type?: string;
-    sessionName?: string;
-    absoluteTimeout?: string;
-    idleTimeout?: string;
-  };
-}
 
 type RuleResult = { ok: true; value: TranslatedHttpRule } | { ok: false; message: string };
 
@@ -31,7 +16,8 @@ export function translateHttpRoute(route: HTTPRoute, backends: Omit<BackendConte
   const view = routeView('HTTPRoute', route);
   const problems = new RouteProblems();
   const ctx: BackendContext = { ...backends, routeKind: 'HTTPRoute', routeNamespace: view.ref.namespace };
-  const inputs = (route.spec.rules ?? [{}]) as HttpRuleInput[];
+  // The CRD defaults `rules` to one catch-all rule; objects built in code may leave it out.
+  const inputs: HTTPRouteRule[] = route.spec.rules ?? [{}];
   const rules: TranslatedHttpRule[] = [];
   inputs.forEach((input, index) => {
     const result = translateHttpRule(input, index, view.ref, ctx, problems);
@@ -42,7 +28,7 @@ export function translateHttpRoute(route: HTTPRoute, backends: Omit<BackendConte
 }
 
 function translateHttpRule(
-  input: HttpRuleInput,
+  input: HTTPRouteRule,
   index: number,
   route: TranslatedRoute['view']['ref'],
   ctx: BackendContext,
@@ -92,7 +78,7 @@ function translateHttpRule(
   return { ok: true, value: { rule, matches } };
 }
 
-function translateTimeouts(t: HttpRuleInput['timeouts']): TimeoutsIR | string | undefined {
+function translateTimeouts(t: HTTPRouteRule['timeouts']): TimeoutsIR | string | undefined {
   if (!t || (t.request === undefined && t.backendRequest === undefined)) return undefined;
   const out: TimeoutsIR = {};
   if (t.request !== undefined) {
@@ -112,7 +98,7 @@ function translateTimeouts(t: HttpRuleInput['timeouts']): TimeoutsIR | string | 
   return out;
 }
 
-function translateRetry(r: HttpRuleInput['retry']): RetryIR | string | undefined {
+function translateRetry(r: HTTPRouteRule['retry']): RetryIR | string | undefined {
   if (!r) return undefined;
   const codes = [...new Set(r.codes ?? [])].sort((a, b) => a - b);
   const bad = codes.find((c) => c < 400 || c > 599);
@@ -127,15 +113,14 @@ function translateRetry(r: HttpRuleInput['retry']): RetryIR | string | undefined
   return out;
 }
 
-function translateSessionPersistence(sp: NonNullable<HttpRuleInput['sessionPersistence']>): SessionPersistenceIR | string {
+function translateSessionPersistence(sp: SessionPersistence): SessionPersistenceIR | string {
   const out: SessionPersistenceIR = { type: sp.type === 'Header' ? 'Header' : 'Cookie', supported: false };
   if (sp.sessionName) out.sessionName = sp.sessionName;
-  for (const [field, key] of [['absoluteTimeout', 'absoluteTimeoutMs'], ['idleTimeout', 'idleTimeoutMs']] as const) {
-    const text = sp[field];
-    if (text === undefined) continue;
-    const ms = parseDuration(text);
-    if (ms === undefined) return `sessionPersistence.${field} ${JSON.stringify(text)} is not a Gateway API duration`;
-    out[key] = ms;
+  if (sp.absoluteTimeout !== undefined) {
+    const ms = parseDuration(sp.absoluteTimeout);
+    if (ms === undefined) return `sessionPersistence.absoluteTimeout ${JSON.stringify(sp.absoluteTimeout)} is not a Gateway API duration`;
+    out.absoluteTimeoutMs = ms;
   }
+  if (sp.cookieConfig?.lifetimeType) out.cookieLifetime = sp.cookieConfig.lifetimeType;
   return out;
 }

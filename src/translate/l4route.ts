@@ -1,20 +1,15 @@
 // TCPRoute and TLSRoute → rules of backends; TLSRoute rules are chosen by SNI (the route's
 // hostnames), TCP has nothing to choose by. UDPRoute is read only to report it unsupported.
-import type { TCPRoute, TLSRoute, UDPRoute } from '../api/gateway/index.js';
+import type { TCPRoute, TCPRouteRule, TLSRoute, TLSRouteRule, UDPRoute } from '../api/gateway/index.js';
 import type { L4BackendIR, RouteRef, TcpRuleIR, TlsRuleIR } from '../ir/index.js';
-import { resolveBackend, type BackendContext, type BackendRefInput } from './backends.js';
+import { resolveBackend, type BackendContext } from './backends.js';
 import { RouteProblems, ruleLabel } from './problems.js';
 import { routeView, type TranslatedRoute } from './routeview.js';
 
-interface L4RuleInput {
-  name?: string;
-  backendRefs?: BackendRefInput[];
-}
-
 type BackendsFor = Omit<BackendContext, 'routeKind' | 'routeNamespace'>;
 
-function l4Backends(input: L4RuleInput, where: string, ctx: BackendContext, problems: RouteProblems): L4BackendIR[] {
-  return (input.backendRefs ?? []).map((ref, i) => resolveBackend(ref, ctx, problems, `${where} backendRef ${i}`));
+function l4Backends(input: TCPRouteRule | TLSRouteRule, where: string, ctx: BackendContext, problems: RouteProblems): L4BackendIR[] {
+  return input.backendRefs.map((ref, i) => resolveBackend(ref, ctx, problems, `${where} backendRef ${i}`));
 }
 
 function ruleId(route: RouteRef, index: number, name: string | undefined): TcpRuleIR['id'] {
@@ -25,7 +20,7 @@ export function translateTcpRoute(route: TCPRoute, backends: BackendsFor): Trans
   const view = routeView('TCPRoute', route);
   const problems = new RouteProblems();
   const ctx: BackendContext = { ...backends, routeKind: 'TCPRoute', routeNamespace: view.ref.namespace };
-  const inputs = route.spec.rules as L4RuleInput[];
+  const inputs = route.spec.rules;
   const rules: TcpRuleIR[] = [];
   inputs.forEach((input, index) => {
     if (index > 0) {
@@ -44,7 +39,7 @@ export function translateTlsRoute(route: TLSRoute, backends: BackendsFor): Trans
   const view = routeView('TLSRoute', route);
   const problems = new RouteProblems();
   const ctx: BackendContext = { ...backends, routeKind: 'TLSRoute', routeNamespace: view.ref.namespace };
-  const inputs = route.spec.rules as L4RuleInput[];
+  const inputs = route.spec.rules;
   const sniHosts = [...new Set(view.hostnames.map((h) => h.toLowerCase()))].sort();
   const rules: TlsRuleIR[] = [];
   inputs.forEach((input, index) => {

@@ -44,6 +44,7 @@ const elements = [
   ['controller', 'src/controller'],
   ['configsync', 'src/configsync'],
   ['shared', 'src/shared'],
+  ['echo', 'src/echo'],
   ['cli', 'src/cli'],
   ['sidecar', 'sidecar'],
   ['injector', 'injector'],
@@ -54,6 +55,7 @@ const elements = [
 ].map(([type, pattern]) => ({ type, pattern, partialMatch: false }));
 
 const inSrc = ['ir', 'api', 'translate', 'controller', 'configsync', 'shared', 'cli'];
+// src/echo is the test backend (`sidelane echo`): it knows nothing of the mesh.
 const everything = elements.map((element) => element.type);
 
 /** Local element types each element type may import (besides its own files). */
@@ -64,6 +66,7 @@ const mayImport = {
   controller: inSrc,
   configsync: ['ir', 'shared'],
   shared: [],
+  echo: ['shared'],
   cli: everything,
   sidecar: ['ir', 'shared', 'configsync', 'sidecar'],
   injector: ['shared', 'injector'],

@@ -4,6 +4,7 @@
 import type { CorsIR, HeaderModifierIR, HttpFilterIR, HttpMatchIR } from '../ir/index.js';
 import { applyHeaderModifier } from '../../sidecar/route/header-modifier.js';
 import type { NameValue } from '../../sidecar/route/request.js';
+import { corsDecision } from '../../sidecar/route/cors.js';
 import { modifiedPath, redirectLocation } from '../../sidecar/route/rewrite.js';
 import type { FilterEffectView } from './explain-result.js';
 
@@ -88,22 +89,27 @@ function describeHeaderChanges(m: HeaderModifierIR, headers: readonly NameValue[
 
 function corsEffect(cors: CorsIR, state: FilterState): string {
   const origin = headerValue(state.headers, 'origin');
-  if (origin === undefined) return 'no Origin header: not a cross-origin request, nothing added';
-  const allowed = cors.allowOrigins.some((pattern) => originMatches(pattern, origin));
-  const preflight = state.method === 'OPTIONS' && headerValue(state.headers, 'access-control-request-method') !== undefined;
-  if (!allowed) return `origin ${JSON.stringify(origin)} is not in allowOrigins [${cors.allowOrigins.join(', ')}]: no CORS headers added`;
-  if (preflight) {
-    state.response ??= { status: 200, reason: 'CORS preflight answered by the proxy' };
-    return `preflight from allowed origin ${JSON.stringify(origin)}: answered by the proxy (methods ${cors.allowMethods.join(', ') || '(none)'}, max-age ${cors.maxAge}s)`;
+  const decision = corsDecision(cors, {
+    method: state.method,
+    origin,
+    requestMethod: headerValue(state.headers, 'access-control-request-method'),
+    requestHeaders: headerValue(state.headers, 'access-control-request-headers'),
+  });
+  const added = (headers: readonly (readonly [string, string])[]): string => headers.map(([n, v]) => `${n}: ${v}`).join('; ');
+  switch (decision.kind) {
+    case 'none':
+      return 'no Origin header: not a cross-origin request, only Vary: Origin added';
+    case 'preflight':
+      if (!decision.allowed) {
+        state.response ??= { status: decision.status, reason: 'CORS preflight from a disallowed origin, answered by the proxy' };
+        return `preflight from origin ${JSON.stringify(origin)}, not in allowOrigins [${cors.allowOrigins.join(', ')}]: answered ${decision.status} by the proxy without CORS headers`;
+      }
+      state.response ??= { status: decision.status, reason: 'CORS preflight answered by the proxy' };
+      return `preflight from allowed origin ${JSON.stringify(origin)}: answered ${decision.status} by the proxy with ${added(decision.headers)}`;
+    case 'actual':
+      if (!decision.allowed) return `origin ${JSON.stringify(origin)} is not in allowOrigins [${cors.allowOrigins.join(', ')}]: no CORS headers added`;
+      return `origin ${JSON.stringify(origin)} is allowed: on the response ${added(decision.headers)}`;
   }
-  return `origin ${JSON.stringify(origin)} is allowed: CORS headers added to the response`;
-}
-
-/** `*` alone allows any origin; elsewhere `*` stands for any run of characters in the host. */
-function originMatches(pattern: string, origin: string): boolean {
-  if (pattern === '*') return true;
-  const parts = pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${parts.join('[^/]+')}$`, 'i').test(origin);
 }
 
 /** Repeats joined by ",", names case-insensitive: the value a header match would see. */

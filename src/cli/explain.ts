@@ -8,7 +8,7 @@ import { chooseSni } from '../../sidecar/route/sni.js';
 import { backendViews, describeRule, describeShare, endpointsOf, noUsableBackend } from './explain-backends.js';
 import { applyFilters, type FilterState } from './explain-filters.js';
 import type { ParsedRequest } from './explain-request.js';
-import { chooseRouteGroup, resolveService } from './explain-resolve.js';
+import { chooseRouteGroup, resolveService } from '../../sidecar/config/resolve.js';
 import type { BackendView, ExplainResult, HttpExplainView } from './explain-result.js';
 
 export type { ParsedRequest } from './explain-request.js';

@@ -4,4 +4,8 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   exitCode(code: number): void;
+  /** The environment (OTEL_* settings and the like). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM), with the signal's name. */
+  untilShutdown?: () => Promise<string>;
 }

@@ -1,6 +1,8 @@
 // The `sidelane` command. The only module that touches the process (argv, stdout, exit code).
 import { Command } from 'commander';
+import { registerEchoCommand } from './echo-command.js';
 import { registerExplainCommand } from './explain-command.js';
+import { registerRunCommand } from './run-command.js';
 import { registerTranslateCommand } from './translate-command.js';
 import type { CliIo } from './io.js';
 
@@ -10,6 +12,17 @@ const io: CliIo = {
   exitCode: (code) => {
     process.exitCode = code;
   },
+  env: process.env,
+  untilShutdown: () =>
+    new Promise((resolve) => {
+      const stop = (signal: NodeJS.Signals): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve(signal);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    }),
 };
 
 const program = new Command('sidelane')
@@ -19,5 +32,7 @@ const program = new Command('sidelane')
 
 registerTranslateCommand(program, io);
 registerExplainCommand(program, io);
+registerEchoCommand(program, io);
+registerRunCommand(program, io);
 
 await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 // Which Service a client in some namespace reaches by a host name or address, resolved the way
 // the pod's resolver would (search list `<ns>.svc.<domain> svc.<domain> <domain>`, ndots 5), and
-// which route table of the Service's port applies to that client.
-import type { MeshIR, RouteTable, ServiceIR, ServicePortIR } from '../ir/index.js';
+// which route table of the Service's port applies to that client. Shared by the proxy and `explain`.
+import type { MeshIR, RouteTable, ServiceIR, ServicePortIR } from '../../src/ir/index.js';
 
 export type ServiceResolution =
   | { found: true; service: ServiceIR; resolvedAs: string; how: string }
@@ -48,7 +48,7 @@ function fqdnOf(service: ServiceIR, domain: string): string {
 }
 
 /** IPv4 or IPv6 in one spelling (`::0:1` and `::1` are the same address), or undefined for names. */
-function canonicalIp(text: string): string | undefined {
+export function canonicalIp(text: string): string | undefined {
   const bare = text.replace(/^\[(.*)\]$/, '$1');
   if (/^[0-9]{1,3}(\.[0-9]{1,3}){3}$/.test(bare)) {
     return bare.split('.').every((o) => Number(o) <= 255) ? bare.split('.').map(Number).join('.') : undefined;

@@ -1,0 +1,211 @@
+// Sends a planned request to an endpoint and streams the answer back, retrying per the rule's
+// policy and enforcing its timeouts: `request` bounds the whole exchange including retries,
+// `backendRequest` each attempt, and a gRPC deadline (grpc-timeout) bounds both.
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RetryIR, TimeoutsIR } from '../../src/ir/index.js';
+import type { Lease } from '../endpoint/balancer.js';
+import { UpstreamError, type UpstreamClient, type UpstreamResponse } from '../endpoint/upstream.js';
+import { ProxyErrorCode } from '../errors.js';
+import type { Exchange } from '../protocol/exchange.js';
+import { applyHeaderModifier } from '../route/header-modifier.js';
+import type { ForwardPlan } from '../route/http-plan.js';
+import type { NameValue } from '../route/request.js';
+import { answerError } from './answer.js';
+import { bodyForAttempt, prepareBody, replayable } from './request-body.js';
+import { decideRetry, type AttemptOutcome } from './retry-policy.js';
+import type { RequestLabels } from './forward.js';
+
+export interface AttemptTarget {
+  pick(exclude?: ReadonlySet<string>): Lease | undefined;
+  client: UpstreamClient;
+}
+
+export interface AttemptOptions {
+  timeouts: TimeoutsIR | undefined;
+  retry: RetryIR | undefined;
+  grpcTimeoutMs: number | undefined;
+  labels: RequestLabels;
+  random: () => number;
+  replayLimit: number;
+  destination: string;
+  /** The request body to send (the exchange's, or the main branch of a mirrored one). */
+  body: Readable | undefined;
+}
+
+/** Runs the attempts; returns the status sent downstream (0 when the exchange was reset). */
+export async function runAttempts(ex: Exchange, plan: ForwardPlan, target: AttemptTarget, o: AttemptOptions): Promise<number> {
+  const started = Date.now();
+  const requestMs = minDefined(positive(o.timeouts?.requestMs), o.grpcTimeoutMs);
+  const deadline = requestMs === undefined ? undefined : started + requestMs;
+  const whole = new AbortController();
+  const onClientGone = (): void => {
+    whole.abort(new UpstreamError('aborted', 'client went away'));
+  };
+  ex.signal.addEventListener('abort', onClientGone, { once: true });
+  const timer = deadline === undefined ? undefined : setTimeout(() => { whole.abort(timeoutError()); }, deadline - started);
+  try {
+    const body = await prepareBody(o.body, o.retry !== undefined && o.retry.attempts > 0, o.replayLimit);
+    const excluded = new Set<string>();
+    for (let attempt = 1; ; attempt++) {
+      const lease = target.pick(excluded);
+      if (!lease) {
+        o.labels.errorCode = ProxyErrorCode.NoHealthyEndpoint;
+        return answerError(ex, ProxyErrorCode.NoHealthyEndpoint, `no ready endpoint for ${o.labels.backend || o.destination}`);
+      }
+      o.labels.endpoint = lease.key;
+      const attemptAbort = new AbortController();
+      const relay = (): void => { attemptAbort.abort(whole.signal.reason); };
+      whole.signal.addEventListener('abort', relay, { once: true });
+      const backendMs = positive(o.timeouts?.backendRequestMs);
+      const attemptTimer = backendMs === undefined ? undefined : setTimeout(() => { attemptAbort.abort(timeoutError()); }, backendMs);
+      let outcome: AttemptOutcome;
+      let response: UpstreamResponse | undefined;
+      try {
+        response = await target.client.request({
+          endpoint: lease.endpoint,
+          method: ex.method,
+          target: plan.target,
+          authority: plan.authority,
+          headers: plan.headers,
+          body: bodyForAttempt(body),
+          signal: attemptAbort.signal,
+        });
+        outcome = { kind: 'status', status: response.status };
+      } catch (err) {
+        outcome = { kind: 'error', code: errorCode(err, attemptAbort.signal) };
+      } finally {
+        clearTimeout(attemptTimer);
+      }
+      const remainingMs = deadline === undefined ? undefined : deadline - Date.now();
+      const decision =
+        whole.signal.aborted || (outcome.kind === 'status' && !o.retry?.codes.includes(outcome.status))
+          ? ({ retry: false } as const)
+          : decideRetry(o.retry, { attempt, outcome, bodyReplayable: replayable(body), ...(remainingMs === undefined ? {} : { remainingMs }) }, o.random);
+      if (decision.retry) {
+        response?.body.destroy();
+        lease.release();
+        whole.signal.removeEventListener('abort', relay);
+        excluded.add(lease.key);
+        await sleep(decision.delayMs, undefined, { signal: whole.signal }).catch(() => undefined);
+        if (whole.signal.aborted) return failWith(ex, o, whole.signal.reason);
+        continue;
+      }
+      if (!response) {
+        lease.release();
+        const code = outcome.kind === 'error' ? outcome.code : ProxyErrorCode.UpstreamReset;
+        if (ex.signal.aborted) return 0;
+        o.labels.errorCode = code;
+        return answerError(ex, code, `${describe(code)} (${lease.key})`);
+      }
+      return await streamResponse(ex, plan, response, lease, whole.signal, o);
+    }
+  } finally {
+    clearTimeout(timer);
+    ex.signal.removeEventListener('abort', onClientGone);
+  }
+}
+
+async function streamResponse(ex: Exchange, plan: ForwardPlan, res: UpstreamResponse, lease: Lease, whole: AbortSignal, o: AttemptOptions): Promise<number> {
+  let headers: NameValue[] = res.headers;
+  for (const filter of plan.responseHeaders) {
+    if (filter.type === 'ResponseHeaderModifier') headers = applyHeaderModifier(headers, filter);
+  }
+  if (plan.addResponseHeaders.length > 0) headers = withProxyHeaders(headers, plan.addResponseHeaders);
+  if (ex.signal.aborted) {
+    res.body.destroy();
+    lease.release();
+    return 0;
+  }
+  ex.respond(res.status, headers, false);
+  return new Promise<number>((resolve) => {
+    const sink = ex.sink;
+    const body = res.body;
+    let done = false;
+    const finish = (ok: boolean): void => {
+      if (done) return;
+      done = true;
+      lease.release();
+      whole.removeEventListener('abort', onAbort);
+      body.off('data', onData);
+      sink.off('drain', onDrain);
+      if (ok) ex.finish(res.trailers());
+      else {
+        body.destroy();
+        ex.reset();
+      }
+      resolve(res.status);
+    };
+    const onData = (chunk: Buffer): void => {
+      if (!sink.write(chunk)) body.pause();
+    };
+    const onDrain = (): void => {
+      body.resume();
+    };
+    const onAbort = (): void => {
+      // A deadline during the body: the head is gone, so the only signal left is a reset.
+      if (whole.reason instanceof TimeoutSignal) o.labels.errorCode = ProxyErrorCode.UpstreamTimeout;
+      finish(false);
+    };
+    body.on('data', onData);
+    sink.on('drain', onDrain);
+    body.once('end', () => { finish(true); });
+    body.once('error', () => { finish(false); });
+    body.once('close', () => {
+      if (!body.readableEnded) finish(false);
+    });
+    whole.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Headers the proxy adds (CORS): they replace what the upstream sent under the same name, except
+ * Vary, which accumulates.
+ */
+function withProxyHeaders(upstream: NameValue[], added: readonly NameValue[]): NameValue[] {
+  const replaced = new Set(added.map(([n]) => n.toLowerCase()).filter((n) => n !== 'vary'));
+  return [...upstream.filter(([n]) => !replaced.has(n.toLowerCase())), ...added];
+}
+
+class TimeoutSignal extends Error {}
+
+function timeoutError(): TimeoutSignal {
+  return new TimeoutSignal('timeout');
+}
+
+function errorCode(err: unknown, signal: AbortSignal): ProxyErrorCode {
+  if (signal.reason instanceof TimeoutSignal) return ProxyErrorCode.UpstreamTimeout;
+  if (err instanceof UpstreamError) {
+    if (err.failure === 'connect') return ProxyErrorCode.UpstreamConnect;
+    if (err.failure === 'aborted') return ProxyErrorCode.UpstreamTimeout;
+  }
+  return ProxyErrorCode.UpstreamReset;
+}
+
+function failWith(ex: Exchange, o: AttemptOptions, reason: unknown): number {
+  if (ex.signal.aborted) return 0;
+  const code = reason instanceof TimeoutSignal ? ProxyErrorCode.UpstreamTimeout : ProxyErrorCode.UpstreamReset;
+  o.labels.errorCode = code;
+  return answerError(ex, code, describe(code));
+}
+
+function describe(code: ProxyErrorCode): string {
+  switch (code) {
+    case ProxyErrorCode.UpstreamTimeout:
+      return 'the request timed out';
+    case ProxyErrorCode.UpstreamConnect:
+      return 'could not connect to the endpoint';
+    default:
+      return 'the upstream closed the connection before responding';
+  }
+}
+
+function positive(ms: number | undefined): number | undefined {
+  return ms !== undefined && ms > 0 ? ms : undefined;
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}

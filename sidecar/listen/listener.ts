@@ -1,0 +1,91 @@
+// The proxy's traffic listeners. Each accepted connection gets a ConnectionContext (original
+// destination, the Service it names), then goes where its port's protocol says: the HTTP/1.1 or
+// h2c parser, TCP/TLS routing, or pass-through. Unknown protocols are sniffed briefly, so
+// server-speaks-first protocols (MySQL, SMTP) fall back to TCP without stalling.
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import type { MeshView } from '../config/mesh-view.js';
+import { passThroughTcp, routeL4, type L4Deps } from '../backend/l4.js';
+import type { ConnectionContext, Direction } from './connection.js';
+import type { OrigDstResolver } from './orig-dst.js';
+import { sniffProtocol } from './sniff.js';
+
+export interface ListenerDeps extends L4Deps {
+  direction: Direction;
+  view(): MeshView | undefined;
+  origDst: OrigDstResolver;
+  /** Where parsed HTTP goes: the servers' 'connection' event takes the socket. */
+  http1: { emit(event: 'connection', socket: Duplex): boolean };
+  http2: { emit(event: 'connection', socket: Duplex): boolean };
+  /** How long to wait for a client's first bytes before treating the connection as opaque TCP. */
+  sniffTimeoutMs: number;
+  log: Logger;
+}
+
+const contexts = new WeakMap<Duplex, ConnectionContext>();
+
+/** The context the listener recorded for a socket it handed to an HTTP server. */
+export function contextOf(socket: Duplex): ConnectionContext {
+  const found = contexts.get(socket);
+  if (found) return found;
+  // Only reachable for sockets that did not come through a listener (a bug); route by Host.
+  return { direction: 'outbound', origDst: undefined, remoteAddress: '', remotePort: 0, localAddress: '', localPort: 0 };
+}
+
+export function createListener(deps: ListenerDeps): net.Server {
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true });
+  server.on('connection', (socket) => {
+    socket.on('error', () => undefined);
+    accept(socket, deps).catch((err: unknown) => {
+      deps.log.error({ err }, 'connection handling failed');
+      socket.destroy();
+    });
+  });
+  return server;
+}
+
+async function accept(socket: net.Socket, deps: ListenerDeps): Promise<void> {
+  const origDst = deps.origDst(socket);
+  const view = deps.view();
+  const destination = origDst && view ? view.byAddress(origDst.address, origDst.port) : undefined;
+  const ctx: ConnectionContext = {
+    direction: deps.direction,
+    origDst,
+    destination,
+    remoteAddress: socket.remoteAddress ?? '',
+    remotePort: socket.remotePort ?? 0,
+    localAddress: socket.localAddress ?? '',
+    localPort: socket.localPort ?? 0,
+  };
+  const table = destination?.table;
+  // A TCP or TLS route table takes the connection whatever it carries.
+  if (destination && (table?.kind === 'tcp' || table?.kind === 'tls')) {
+    return routeL4(socket, Buffer.alloc(0), destination, deps.direction, deps);
+  }
+  const declared = destination?.port.protocol;
+  if (destination && declared !== undefined && destination.port.protocolSource !== 'default' && !isHttp(declared)) {
+    return routeL4(socket, Buffer.alloc(0), destination, deps.direction, deps);
+  }
+  socket.resume();
+  const sniffed = await sniffProtocol(socket, { timeoutMs: deps.sniffTimeoutMs });
+  if (sniffed.protocol === 'http1' || sniffed.protocol === 'h2c') {
+    contexts.set(socket, ctx);
+    if (sniffed.head.length > 0) socket.unshift(sniffed.head);
+    (sniffed.protocol === 'h2c' ? deps.http2 : deps.http1).emit('connection', socket);
+    socket.resume();
+    return;
+  }
+  if (destination) return routeL4(socket, sniffed.head, destination, deps.direction, deps);
+  if (origDst) {
+    passThroughTcp(socket, sniffed.head, origDst, deps.direction, deps);
+    return;
+  }
+  // Not redirected and not HTTP: there is no Host to route by, and no address to pass it to.
+  deps.log.debug({ remote: ctx.remoteAddress, protocol: sniffed.protocol }, 'non-HTTP connection without an original destination; closed');
+  socket.destroy();
+}
+
+function isHttp(protocol: string): boolean {
+  return protocol === 'http' || protocol === 'h2c' || protocol === 'grpc' || protocol === 'ws';
+}

@@ -1,0 +1,36 @@
+// The original destination of a connection that iptables redirected to the sidecar: where the
+// application meant to go, which decides the outbound route. A seam, so local mode (no redirection)
+// and the kernel lookup (SO_ORIGINAL_DST) plug in the same way.
+import type { Socket } from 'node:net';
+
+export interface OriginalDestination {
+  address: string;
+  port: number;
+}
+
+/** The original destination of an accepted socket, or undefined when it was not redirected. */
+export type OrigDstResolver = (socket: Socket) => OriginalDestination | undefined;
+
+/** Local mode: connections arrive at the listener they were addressed to. */
+export const notRedirected: OrigDstResolver = () => undefined;
+
+// TODO(issue 5): `soOriginalDst`, reading getsockopt(fd, SOL_IP = 0, SO_ORIGINAL_DST = 80) (and
+// IP6T_SO_ORIGINAL_DST for IPv6) through an FFI library. None is installed (koffi is not a
+// dependency), so it is left to that issue.
+
+/**
+ * Whether `origDst` is the socket's own local address and port: the connection was addressed to
+ * the listener itself, not redirected (and proxying it "to its original destination" would loop).
+ */
+export function isSameAsLocal(socket: Socket, origDst: OriginalDestination): boolean {
+  const local = socket.localAddress;
+  if (local === undefined || socket.localPort !== origDst.port) return false;
+  return canonicalAddress(local) === canonicalAddress(origDst.address);
+}
+
+/** `::ffff:10.0.0.1` (an IPv4 peer on a dual-stack socket) is 10.0.0.1; IPv6 hex is case-free. */
+function canonicalAddress(address: string): string {
+  const lower = address.toLowerCase();
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(lower);
+  return mapped?.[1] ?? lower;
+}

@@ -1,0 +1,125 @@
+// HTTP/1.1 downstream: Node's parser (llhttp, strict mode) reads requests from connections the
+// listener hands over, so request smuggling (Content-Length with Transfer-Encoding, bad header
+// bytes, bare LF) is refused with 400 before routing. Each request becomes an Exchange.
+// `Expect: 100-continue` is answered by the proxy itself (as Envoy does by default): the client
+// sends its body, which is then streamed upstream.
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ERROR_HEADER, ProxyErrorCode } from '../errors.js';
+import type { ConnectionContext } from '../listen/connection.js';
+import type { NameValue } from '../route/request.js';
+import type { Exchange } from './exchange.js';
+import { stripHopByHop } from './hop-by-hop.js';
+
+export interface Http1Handlers {
+  contextOf(socket: Duplex): ConnectionContext;
+  onExchange(ex: Exchange): void;
+  onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+export function createHttp1Server(handlers: Http1Handlers): http.Server {
+  const server = http.createServer({
+    // Strict parsing: never accept what another hop could read differently.
+    insecureHTTPParser: false,
+    joinDuplicateHeaders: false,
+    // Per-request deadlines are the route's; these only bound a client that stalls its headers.
+    requestTimeout: 0,
+    headersTimeout: 60_000,
+    keepAliveTimeout: 65_000,
+  });
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    handlers.onExchange(new Http1Exchange(req, res, handlers.contextOf(req.socket)));
+  });
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    handlers.onUpgrade(req, socket, head);
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const body = `${ProxyErrorCode.BadRequest}: ${err.code ?? 'malformed request'}\n`;
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\n${ERROR_HEADER}: ${ProxyErrorCode.BadRequest}\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
+}
+
+class Http1Exchange implements Exchange {
+  readonly version = 1;
+  readonly method: string;
+  readonly target: string;
+  readonly authority: string;
+  readonly headers: NameValue[];
+  readonly body: http.IncomingMessage | undefined;
+  readonly grpc: boolean;
+  readonly connection: ConnectionContext;
+  readonly sink: http.ServerResponse;
+  readonly #abort = new AbortController();
+  readonly #res: http.ServerResponse;
+
+  constructor(req: http.IncomingMessage, res: http.ServerResponse, connection: ConnectionContext) {
+    this.method = req.method ?? 'GET';
+    this.target = req.url ?? '/';
+    this.authority = req.headers.host ?? '';
+    this.headers = endToEndHeaders(req.rawHeaders);
+    this.body = hasBody(req) ? req : undefined;
+    this.grpc = (req.headers['content-type'] ?? '').startsWith('application/grpc');
+    this.connection = connection;
+    this.sink = res;
+    this.#res = res;
+    res.once('close', () => {
+      this.#abort.abort();
+    });
+    if (!this.body) req.resume();
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  get headersSent(): boolean {
+    return this.#res.headersSent;
+  }
+
+  respond(status: number, headers: readonly NameValue[], endStream: boolean): void {
+    const flat: string[] = [];
+    for (const [name, value] of headers) flat.push(name, value);
+    this.#res.writeHead(status, flat);
+    if (endStream) this.#res.end();
+  }
+
+  finish(trailers: readonly NameValue[]): void {
+    if (trailers.length > 0 && !this.#res.hasHeader('content-length')) {
+      const t: string[][] = trailers.map(([n, v]) => [n, v]);
+      this.#res.addTrailers(t as unknown as http.OutgoingHttpHeaders);
+    }
+    this.#res.end();
+  }
+
+  reset(): void {
+    this.#res.destroy();
+  }
+}
+
+function endToEndHeaders(raw: readonly string[]): NameValue[] {
+  const kept = stripHopByHop(raw);
+  const out: NameValue[] = [];
+  for (let i = 0; i < kept.length; i += 2) {
+    const name = kept[i] as string;
+    // Host travels as the authority; Expect was answered here (100-continue).
+    if (name.length === 4 && name.toLowerCase() === 'host') continue;
+    if (name.length === 6 && name.toLowerCase() === 'expect') continue;
+    out.push([name, kept[i + 1] as string]);
+  }
+  return out;
+}
+
+/** RFC 9112 §6.3: a request has a body only with Content-Length (> 0 or 0) or Transfer-Encoding. */
+function hasBody(req: http.IncomingMessage): boolean {
+  const cl = req.headers['content-length'];
+  if (cl !== undefined) return cl !== '0';
+  return req.headers['transfer-encoding'] !== undefined;
+}

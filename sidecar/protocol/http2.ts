@@ -1,0 +1,106 @@
+// HTTP/2 with prior knowledge (h2c) downstream, the transport of gRPC: each stream becomes an
+// Exchange. Responses wait for trailers (gRPC puts its status there), and an error answered before
+// any response is a Trailers-Only response (see backend/answer.ts).
+import http2 from 'node:http2';
+import type { Duplex } from 'node:stream';
+import { fromH2Headers } from '../endpoint/upstream-h2.js';
+import type { ConnectionContext } from '../listen/connection.js';
+import type { NameValue } from '../route/request.js';
+import type { Exchange } from './exchange.js';
+import { stripHopByHop } from './hop-by-hop.js';
+
+const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR } = http2.constants;
+
+export interface Http2Handlers {
+  contextOf(socket: Duplex): ConnectionContext;
+  onExchange(ex: Exchange): void;
+}
+
+export function createHttp2Server(handlers: Http2Handlers): http2.Http2Server {
+  const server = http2.createServer({
+    // Many concurrent gRPC streams per connection are the point of HTTP/2.
+    settings: { maxConcurrentStreams: 1000 },
+    maxSessionMemory: 64,
+  });
+  server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
+    handlers.onExchange(new Http2Exchange(stream, headers, handlers.contextOf(stream.session?.socket as Duplex)));
+  });
+  server.on('sessionError', () => undefined);
+  return server;
+}
+
+class Http2Exchange implements Exchange {
+  readonly version = 2;
+  readonly method: string;
+  readonly target: string;
+  readonly authority: string;
+  readonly headers: NameValue[];
+  readonly body: http2.ServerHttp2Stream | undefined;
+  readonly grpc: boolean;
+  readonly connection: ConnectionContext;
+  readonly sink: http2.ServerHttp2Stream;
+  readonly #abort = new AbortController();
+  readonly #stream: http2.ServerHttp2Stream;
+  #trailers: readonly NameValue[] = [];
+
+  constructor(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, connection: ConnectionContext) {
+    this.method = headers[':method'] ?? 'GET';
+    this.target = headers[':path'] ?? '/';
+    this.authority = headers[':authority'] ?? headers.host ?? '';
+    const flat: string[] = [];
+    for (const [name, value] of fromH2Headers(headers)) if (name !== 'host') flat.push(name, value);
+    const kept = stripHopByHop(flat);
+    this.headers = [];
+    for (let i = 0; i < kept.length; i += 2) this.headers.push([kept[i] as string, kept[i + 1] as string]);
+    this.body = stream.readableEnded || stream.endAfterHeaders ? undefined : stream;
+    this.grpc = (headers['content-type'] ?? '').startsWith('application/grpc');
+    this.connection = connection;
+    this.sink = stream;
+    this.#stream = stream;
+    stream.once('close', () => {
+      this.#abort.abort();
+    });
+    stream.on('error', () => undefined);
+    stream.on('wantTrailers', () => {
+      if (this.#trailers.length === 0) stream.close();
+      else stream.sendTrailers(toObject(this.#trailers));
+    });
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  get headersSent(): boolean {
+    return this.#stream.headersSent;
+  }
+
+  respond(status: number, headers: readonly NameValue[], endStream: boolean): void {
+    if (this.#stream.destroyed) return;
+    const out = toObject(headers);
+    out[':status'] = status;
+    this.#stream.respond(out, endStream ? { endStream: true } : { waitForTrailers: true });
+  }
+
+  finish(trailers: readonly NameValue[]): void {
+    this.#trailers = trailers;
+    if (!this.#stream.destroyed) this.#stream.end();
+  }
+
+  reset(): void {
+    this.#stream.close(this.#stream.headersSent ? NGHTTP2_INTERNAL_ERROR : NGHTTP2_CANCEL);
+  }
+}
+
+/** Lower-cased names (HTTP/2 requires it), repeats as lists; connection-specific ones never reach here. */
+function toObject(headers: readonly NameValue[]): http2.OutgoingHttpHeaders {
+  const out: Record<string, string | string[] | number> = {};
+  for (const [rawName, value] of headers) {
+    const name = rawName.toLowerCase();
+    const prev = out[name];
+    if (prev === undefined) out[name] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else out[name] = [String(prev), value];
+  }
+  return out;
+}

@@ -60,16 +60,21 @@ export class HttpForwarder {
     const labels: RequestLabels = { route: NONE, rule: NONE, backend: NONE };
     let status = 0;
     let span: ProxySpan | undefined;
+    const inbound = ex.connection.direction === 'inbound';
     try {
       const tracing = this.#deps.tracing;
       if (tracing.enabled) {
-        span = tracing.startClientSpan(ex.method, carrierOf(ex.headers), {
-          [SpanAttr.method]: ex.method,
-          [SpanAttr.serverAddress]: ex.authority,
-          [SpanAttr.path]: ex.target,
-        });
+        const attributes = { [SpanAttr.method]: ex.method, [SpanAttr.serverAddress]: ex.authority, [SpanAttr.path]: ex.target };
+        const carrier = carrierOf(ex.headers);
+        if (inbound) {
+          // The caller's trace continues here; the app sees this server span as its parent.
+          span = tracing.startServerSpan(ex.method, carrier, attributes);
+          span?.inject(carrier);
+        } else {
+          span = tracing.startClientSpan(ex.method, carrier, attributes);
+        }
       }
-      status = await this.#route(ex, labels);
+      status = inbound ? await this.#toLocalApp(ex, labels) : await this.#route(ex, labels);
     } catch (err) {
       this.#deps.log.error({ err, code: ProxyErrorCode.Internal }, 'request failed in the proxy');
       labels.errorCode = ProxyErrorCode.Internal;
@@ -174,6 +179,21 @@ export class HttpForwarder {
     });
   }
 
+  /**
+   * Inbound: the request was addressed to this pod; it goes to the app at the address it was sent
+   * to (the pod IP, as Istio does since 1.10: an app listening only on localhost stays private).
+   * Routing already happened at the caller's outbound proxy.
+   */
+  async #toLocalApp(ex: Exchange, labels: RequestLabels): Promise<number> {
+    const dst = ex.connection.origDst;
+    if (dst === undefined) {
+      labels.errorCode = ProxyErrorCode.BadRequest;
+      return answerError(ex, ProxyErrorCode.BadRequest, 'inbound connection without an original destination');
+    }
+    labels.backend = `local:${dst.port}`;
+    return this.#direct(ex, labels, dst, 'inbound');
+  }
+
   /** A destination that is no Service goes where the client addressed it, untouched. */
   async #passThrough(ex: Exchange, labels: RequestLabels): Promise<number> {
     const dst = ex.connection.origDst ?? hostAddress(ex.authority);
@@ -186,6 +206,11 @@ export class HttpForwarder {
       return answerError(ex, ProxyErrorCode.RequestLoop, `${dst.address}:${dst.port} is this proxy's own listener`);
     }
     labels.backend = 'passthrough';
+    return this.#direct(ex, labels, dst, 'passthrough');
+  }
+
+  /** Forwards as received to one address: pass-through and inbound delivery to the app. */
+  async #direct(ex: Exchange, labels: RequestLabels, dst: { address: string; port: number }, destination: string): Promise<number> {
     const endpoint = { address: dst.address, port: dst.port };
     const plan: ForwardPlan = {
       kind: 'forward',
@@ -202,7 +227,7 @@ export class HttpForwarder {
       ex,
       plan,
       { pick: () => ({ endpoint: { ...endpoint, ready: true, serving: true, terminating: false }, key: `${dst.address}:${dst.port}`, release }), client: ex.upgrade === true ? this.#deps.upgrade : ex.version === 2 ? this.#deps.h2 : this.#deps.h1 },
-      { timeouts: undefined, retry: undefined, grpcTimeoutMs: undefined, labels, random: this.#deps.random, replayLimit: 0, destination: 'passthrough', body: ex.body },
+      { timeouts: undefined, retry: undefined, grpcTimeoutMs: undefined, labels, random: this.#deps.random, replayLimit: 0, destination, body: ex.body },
     );
   }
 

@@ -46,10 +46,13 @@ export class Http1Upstream implements UpstreamClient {
         maxRedirections: 0,
         // Same semantics for every method: a HEAD/GET body is forwarded if one was sent.
         blocking: false,
+        // The flat list as received: names keep their case, fields their order (Set-Cookie and
+        // other repeats interleaved with other fields), values their bytes (latin1).
+        responseHeaders: 'raw',
       } as Parameters<Agent['request']>[0]);
       return {
         status: res.statusCode,
-        headers: fromUndiciHeaders(res.headers),
+        headers: fromRawHeaders(res.headers as unknown as string[]),
         body: res.body,
         trailers: () => fromUndiciHeaders(res.trailers),
       };
@@ -65,6 +68,13 @@ export class Http1Upstream implements UpstreamClient {
 
 function origin(address: string, port: number): string {
   return address.includes(':') ? `http://[${address}]:${port}` : `http://${address}:${port}`;
+}
+
+function fromRawHeaders(raw: readonly string[]): NameValue[] {
+  const kept = stripHopByHop(raw);
+  const out: NameValue[] = [];
+  for (let i = 0; i < kept.length; i += 2) out.push([kept[i] ?? '', kept[i + 1] ?? '']);
+  return out;
 }
 
 function fromUndiciHeaders(headers: Record<string, string | string[] | undefined>): NameValue[] {

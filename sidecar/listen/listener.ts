@@ -48,7 +48,8 @@ export function createListener(deps: ListenerDeps): net.Server {
 async function accept(socket: net.Socket, deps: ListenerDeps): Promise<void> {
   const origDst = deps.origDst(socket);
   const view = deps.view();
-  const destination = origDst && view ? view.byAddress(origDst.address, origDst.port) : undefined;
+  // Inbound traffic was routed by the caller's proxy; only outbound looks up Services.
+  const destination = origDst && view && deps.direction === 'outbound' ? view.byAddress(origDst.address, origDst.port) : undefined;
   const ctx: ConnectionContext = {
     direction: deps.direction,
     origDst,
@@ -72,8 +73,16 @@ async function accept(socket: net.Socket, deps: ListenerDeps): Promise<void> {
   if (sniffed.protocol === 'http1' || sniffed.protocol === 'h2c') {
     contexts.set(socket, ctx);
     if (sniffed.head.length > 0) socket.unshift(sniffed.head);
-    (sniffed.protocol === 'h2c' ? deps.http2 : deps.http1).emit('connection', socket);
-    socket.resume();
+    if (sniffed.protocol === 'h2c') {
+      // The HTTP/2 session takes the put-back bytes from the socket's buffer itself (a resume here
+      // would spill them as 'data' events nobody reads), and it does not keep half-open sockets.
+      socket.allowHalfOpen = false;
+      deps.http2.emit('connection', socket);
+    } else {
+      deps.http1.emit('connection', socket);
+      // Node's HTTP/1 parser gets the put-back bytes through 'data', which a paused socket never emits.
+      socket.resume();
+    }
     return;
   }
   if (destination) return routeL4(socket, sniffed.head, destination, deps.direction, deps);

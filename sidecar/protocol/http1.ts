@@ -47,6 +47,8 @@ export function createHttp1Server(handlers: Http1Handlers): http.Server {
   return server;
 }
 
+const ABSOLUTE_FORM = /^http:\/\/([^/?#]*)/i;
+
 class Http1Exchange implements Exchange {
   readonly version = 1;
   readonly method: string;
@@ -62,8 +64,12 @@ class Http1Exchange implements Exchange {
 
   constructor(req: http.IncomingMessage, res: http.ServerResponse, connection: ConnectionContext) {
     this.method = req.method ?? 'GET';
-    this.target = req.url ?? '/';
-    this.authority = req.headers.host ?? '';
+    const target = req.url ?? '/';
+    const absolute = ABSOLUTE_FORM.exec(target);
+    // Explicit proxy use (`curl -x`, HTTP_PROXY) sends absolute-form; its authority wins over Host
+    // (RFC 9112 §3.2.2), and the request goes upstream in origin-form, as a server expects it.
+    this.target = absolute ? target.slice(absolute[0].length) || '/' : target;
+    this.authority = absolute?.[1] ?? req.headers.host ?? '';
     this.headers = endToEndHeaders(req.rawHeaders);
     this.body = hasBody(req) ? req : undefined;
     this.grpc = (req.headers['content-type'] ?? '').startsWith('application/grpc');

@@ -47,14 +47,20 @@ export interface TcpProxyOptions {
  */
 export function proxyTcp(downstream: net.Socket, upstream: TcpTarget | net.Socket, options: TcpProxyOptions = {}): void {
   const target = upstream instanceof net.Socket ? undefined : upstream;
-  const upstreamSocket = target ? (options.connect ?? connectHalfOpen)(target) : (upstream as net.Socket);
+  if (downstream.destroyed) {
+    // Gone while sniffing (reset, error): nothing to proxy, and no reason to connect.
+    if (upstream instanceof net.Socket) reset(upstream);
+    const error = new Error('downstream closed before proxying');
+    queueMicrotask(() => options.onClose?.({ bytesSent: 0, bytesReceived: 0, connected: false, error }));
+    return;
+  }
+  const upstreamSocket = upstream instanceof net.Socket ? upstream : (options.connect ?? connectHalfOpen)(upstream);
   // Both directions close on their own schedule; a FIN on one side must not end the other.
   downstream.allowHalfOpen = true;
   upstreamSocket.allowHalfOpen = true;
 
   const stats: TcpProxyStats = { bytesSent: 0, bytesReceived: 0, connected: false };
   const timers: NodeJS.Timeout[] = [];
-  let closedSockets = 0;
 
   const fail = (error: Error, how: 'reset' | 'destroy'): void => {
     stats.error ??= error;
@@ -104,16 +110,22 @@ export function proxyTcp(downstream: net.Socket, upstream: TcpTarget | net.Socke
   downstream.on('error', onError('downstream'));
   upstreamSocket.on('error', onError('upstream'));
 
+  // A socket destroyed before this call may have emitted 'close' already: count it as closed.
+  let open = upstreamSocket.destroyed ? 1 : 2;
   const onSocketClose = (closed: net.Socket, other: net.Socket) => () => {
     // A socket closes cleanly only after both of its directions finished, which means the other
     // socket's directions are finishing too; anything else (destroyed early) loses data: reset.
     if (!(closed.readableEnded && closed.writableFinished)) reset(other);
-    if (++closedSockets === 2) {
+    if (--open === 0) {
       for (const timer of timers.splice(0)) clearTimeout(timer);
       options.onClose?.(stats);
     }
   };
   downstream.once('close', onSocketClose(downstream, upstreamSocket));
+  if (upstreamSocket.destroyed) {
+    fail(new Error('upstream closed before proxying'), 'reset');
+    return;
+  }
   upstreamSocket.once('close', onSocketClose(upstreamSocket, downstream));
 
   if (options.head && options.head.length > 0) {
@@ -122,8 +134,6 @@ export function proxyTcp(downstream: net.Socket, upstream: TcpTarget | net.Socke
   }
   relay(downstream, upstreamSocket, (n) => (stats.bytesSent += n));
   relay(upstreamSocket, downstream, (n) => (stats.bytesReceived += n));
-  if (downstream.destroyed && !downstream.readableEnded) fail(new Error('downstream closed before proxying'), 'reset');
-  if (upstreamSocket.destroyed && !upstreamSocket.readableEnded) fail(new Error('upstream closed before proxying'), 'reset');
 }
 
 function connectHalfOpen(target: TcpTarget): net.Socket {

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerEchoCommand } from './echo-command.js';
 import { registerExplainCommand } from './explain-command.js';
+import { registerDemoCommand } from './demo-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerTranslateCommand } from './translate-command.js';
 import type { CliIo } from './io.js';
@@ -34,5 +35,6 @@ registerTranslateCommand(program, io);
 registerExplainCommand(program, io);
 registerEchoCommand(program, io);
 registerRunCommand(program, io);
+registerDemoCommand(program, io);
 
 await program.parseAsync(process.argv);

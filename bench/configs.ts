@@ -69,7 +69,7 @@ ${nginxHttpCommon(dir)}  upstream backend { server 127.0.0.1:${ports.backendH1};
 export function haproxyConf(ports: Ports): string {
   return `global
   nbthread 1
-  maxconn 20000
+  maxconn 4096
 defaults
   mode http
   timeout connect 5s

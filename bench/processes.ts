@@ -176,6 +176,13 @@ export function cpuSeconds(pids: readonly number[]): number {
   return ticks / clockTicks;
 }
 
+/** CPU seconds the core has been busy (anything but idle and iowait), whoever used it. */
+export function coreBusySeconds(core: number): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith(`cpu${core} `)) ?? '';
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) / clockTicks;
+}
+
 /** Samples the RSS of some processes every `everyMs` and keeps the maximum. */
 export class RssSampler {
   #max = 0;

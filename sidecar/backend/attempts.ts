@@ -12,6 +12,7 @@ import { applyHeaderModifier } from '../route/header-modifier.js';
 import type { ForwardPlan } from '../route/http-plan.js';
 import type { NameValue } from '../route/request.js';
 import { answerError } from './answer.js';
+import { discardBody } from './discard-body.js';
 import { bodyForAttempt, prepareBody, replayable } from './request-body.js';
 import { decideRetry, type AttemptOutcome } from './retry-policy.js';
 import type { RequestLabels } from './forward.js';
@@ -72,10 +73,14 @@ export async function runAttempts(ex: Exchange, plan: ForwardPlan, target: Attem
           signal: attemptAbort.signal,
         });
         outcome = { kind: 'status', status: response.status };
+        if (attemptAbort.signal.aborted) {
+          // The head arrived as a timeout or the client's departure fired: too late to use it.
+          discardBody(response.body);
+          response = undefined;
+          outcome = { kind: 'error', code: errorCode(undefined, attemptAbort.signal) };
+        }
       } catch (err) {
         outcome = { kind: 'error', code: errorCode(err, attemptAbort.signal) };
-      } finally {
-        clearTimeout(attemptTimer);
       }
       const remainingMs = deadline === undefined ? undefined : deadline - Date.now();
       const decision =
@@ -83,7 +88,8 @@ export async function runAttempts(ex: Exchange, plan: ForwardPlan, target: Attem
           ? ({ retry: false } as const)
           : decideRetry(o.retry, { attempt, outcome, bodyReplayable: replayable(body), ...(remainingMs === undefined ? {} : { remainingMs }) }, o.random);
       if (decision.retry) {
-        response?.body.destroy();
+        clearTimeout(attemptTimer);
+        if (response) discardBody(response.body);
         lease.release();
         whole.signal.removeEventListener('abort', relay);
         excluded.add(lease.key);
@@ -92,13 +98,20 @@ export async function runAttempts(ex: Exchange, plan: ForwardPlan, target: Attem
         continue;
       }
       if (!response) {
+        clearTimeout(attemptTimer);
         lease.release();
         const code = outcome.kind === 'error' ? outcome.code : ProxyErrorCode.UpstreamReset;
         if (ex.signal.aborted) return 0;
         o.labels.errorCode = code;
         return answerError(ex, code, `${describe(code)} (${lease.key})`);
       }
-      return await streamResponse(ex, plan, response, lease, whole.signal, o);
+      // backendRequest covers an attempt until its whole response has been received (GEP-1742),
+      // so its timer runs on through the body; the attempt's signal also carries the request's.
+      try {
+        return await streamResponse(ex, plan, response, lease, attemptAbort.signal, o);
+      } finally {
+        clearTimeout(attemptTimer);
+      }
     }
   } finally {
     clearTimeout(timer);
@@ -106,18 +119,18 @@ export async function runAttempts(ex: Exchange, plan: ForwardPlan, target: Attem
   }
 }
 
-async function streamResponse(ex: Exchange, plan: ForwardPlan, res: UpstreamResponse, lease: Lease, whole: AbortSignal, o: AttemptOptions): Promise<number> {
+async function streamResponse(ex: Exchange, plan: ForwardPlan, res: UpstreamResponse, lease: Lease, signal: AbortSignal, o: AttemptOptions): Promise<number> {
   let headers: NameValue[] = res.headers;
   for (const filter of plan.responseHeaders) {
     if (filter.type === 'ResponseHeaderModifier') headers = applyHeaderModifier(headers, filter);
   }
   if (plan.addResponseHeaders.length > 0) headers = withProxyHeaders(headers, plan.addResponseHeaders);
   if (ex.signal.aborted) {
-    res.body.destroy();
+    discardBody(res.body);
     lease.release();
     return 0;
   }
-  ex.respond(res.status, headers, false);
+  ex.respond(res.status, headers, res.endStream === true);
   return new Promise<number>((resolve) => {
     const sink = ex.sink;
     const body = res.body;
@@ -126,12 +139,12 @@ async function streamResponse(ex: Exchange, plan: ForwardPlan, res: UpstreamResp
       if (done) return;
       done = true;
       lease.release();
-      whole.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
       body.off('data', onData);
       sink.off('drain', onDrain);
       if (ok) ex.finish(res.trailers());
       else {
-        body.destroy();
+        discardBody(body);
         ex.reset();
       }
       resolve(res.status);
@@ -144,7 +157,7 @@ async function streamResponse(ex: Exchange, plan: ForwardPlan, res: UpstreamResp
     };
     const onAbort = (): void => {
       // A deadline during the body: the head is gone, so the only signal left is a reset.
-      if (whole.reason instanceof TimeoutSignal) o.labels.errorCode = ProxyErrorCode.UpstreamTimeout;
+      if (signal.reason instanceof TimeoutSignal) o.labels.errorCode = ProxyErrorCode.UpstreamTimeout;
       finish(false);
     };
     body.on('data', onData);
@@ -154,7 +167,7 @@ async function streamResponse(ex: Exchange, plan: ForwardPlan, res: UpstreamResp
     body.once('close', () => {
       if (!body.readableEnded) finish(false);
     });
-    whole.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -178,6 +191,7 @@ function errorCode(err: unknown, signal: AbortSignal): ProxyErrorCode {
   if (err instanceof UpstreamError) {
     if (err.failure === 'connect') return ProxyErrorCode.UpstreamConnect;
     if (err.failure === 'aborted') return ProxyErrorCode.UpstreamTimeout;
+    if (err.failure === 'loop') return ProxyErrorCode.RequestLoop;
   }
   return ProxyErrorCode.UpstreamReset;
 }
@@ -195,6 +209,8 @@ function describe(code: ProxyErrorCode): string {
       return 'the request timed out';
     case ProxyErrorCode.UpstreamConnect:
       return 'could not connect to the endpoint';
+    case ProxyErrorCode.RequestLoop:
+      return "the endpoint is this proxy's own listener";
     default:
       return 'the upstream closed the connection before responding';
   }

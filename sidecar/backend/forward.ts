@@ -7,6 +7,7 @@ import type { HttpRuleIR, ServiceRef } from '../../src/ir/index.js';
 import { routeKey, ruleKey } from '../../src/ir/index.js';
 import type { Destination, MeshView } from '../config/mesh-view.js';
 import type { Clusters } from '../endpoint/clusters.js';
+import { refusingLoops } from '../endpoint/loop-guard.js';
 import type { UpstreamClient } from '../endpoint/upstream.js';
 import { ProxyErrorCode } from '../errors.js';
 import type { AccessLog } from '../observe/log.js';
@@ -164,7 +165,7 @@ export class HttpForwarder {
     const body = plan.mirrors.length > 0 && !upgrade ? startMirrors(ex, plan, this.#deps, (ref, port) => this.#clientFor(ex, view, ref, port)) : ex.body;
     const target: AttemptTarget = {
       pick: (exclude) => this.#deps.clusters.pick(plan.backend.service, plan.backend.port, exclude),
-      client,
+      client: refusingLoops(client, ex.connection),
     };
     return runAttempts(ex, plan, target, {
       timeouts: rule?.timeouts,

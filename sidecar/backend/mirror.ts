@@ -6,6 +6,7 @@ import type { ServiceRef } from '../../src/ir/index.js';
 import type { UpstreamClient } from '../endpoint/upstream.js';
 import type { Exchange } from '../protocol/exchange.js';
 import type { ForwardPlan } from '../route/http-plan.js';
+import { drainBody } from './discard-body.js';
 import type { ForwarderDeps } from './forward.js';
 
 /** A mirror that lags this far behind the main request is abandoned. */
@@ -36,7 +37,7 @@ export function startMirrors(
       .request({ endpoint: lease.endpoint, method: ex.method, target: plan.target, authority: plan.authority, headers: plan.headers, body, signal })
       .then(
         (res) => {
-          res.body.resume();
+          drainBody(res.body);
           res.body.once('close', () => { lease.release(); });
         },
         (err: unknown) => {

@@ -8,7 +8,7 @@ import http2wrapper from 'http2-wrapper';
 import type { NameValue } from '../route/request.js';
 import { classifyUpstreamError, UpstreamError, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from './upstream.js';
 
-const { HTTP2_HEADER_STATUS, NGHTTP2_CANCEL } = http2.constants;
+const { HTTP2_HEADER_STATUS, NGHTTP2_CANCEL, NGHTTP2_FLAG_END_STREAM } = http2.constants;
 
 class H2cAgent extends http2wrapper.Agent {
   readonly #connectTimeoutMs: number;
@@ -82,11 +82,18 @@ export class Http2Upstream implements UpstreamClient {
       };
       stream.once('error', onError);
       stream.once('close', onClose);
-      stream.once('response', (head: http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader) => {
+      stream.once('response', (head: http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader, flags: number) => {
         stream.off('error', onError);
         stream.off('close', onClose);
         // Errors after the head surface on the body stream, which the caller consumes.
-        resolve({ status: Number(head[HTTP2_HEADER_STATUS] ?? 502), headers: fromH2Headers(head), body: stream, trailers: () => trailers });
+        resolve({
+          status: Number(head[HTTP2_HEADER_STATUS] ?? 502),
+          headers: fromH2Headers(head),
+          body: stream,
+          // From the frame's flags: a client stream's `endAfterHeaders` is not set at this point.
+          endStream: (flags & NGHTTP2_FLAG_END_STREAM) !== 0,
+          trailers: () => trailers,
+        });
       });
     });
   }

@@ -27,6 +27,11 @@ export interface UpstreamResponse {
   /** End-to-end response headers (hop-by-hop already removed). */
   headers: NameValue[];
   body: Readable;
+  /**
+   * The head ended the response (an HTTP/2 HEADERS frame with END_STREAM): no body and no trailers
+   * follow. Forwarded as such, so a gRPC Trailers-Only answer stays one HEADERS frame.
+   */
+  endStream?: boolean;
   /** Trailers, once `body` has ended (empty when none). */
   trailers(): NameValue[];
 }
@@ -36,8 +41,11 @@ export interface UpstreamClient {
   close(): Promise<void>;
 }
 
-/** How an upstream exchange failed before a response head arrived; decides the error code. */
-export type UpstreamFailure = 'connect' | 'reset' | 'aborted';
+/**
+ * How an upstream exchange failed before a response head arrived; decides the error code.
+ * 'loop': the endpoint is the listener the request came in on (see loop-guard.ts); never sent.
+ */
+export type UpstreamFailure = 'connect' | 'reset' | 'aborted' | 'loop';
 
 export class UpstreamError extends Error {
   readonly failure: UpstreamFailure;

@@ -5,10 +5,10 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import type { MeshView } from '../config/mesh-view.js';
+import type { Destination, MeshView } from '../config/mesh-view.js';
 import { passThroughTcp, routeL4, type L4Deps } from '../backend/l4.js';
 import type { ConnectionContext, Direction } from './connection.js';
-import type { OrigDstResolver } from './orig-dst.js';
+import { isSameAsLocal, type OrigDstResolver } from './orig-dst.js';
 import { sniffProtocol } from './sniff.js';
 
 export interface ListenerDeps extends L4Deps {
@@ -46,7 +46,10 @@ export function createListener(deps: ListenerDeps): net.Server {
 }
 
 async function accept(socket: net.Socket, deps: ListenerDeps): Promise<void> {
-  const origDst = deps.origDst(socket);
+  const reported = deps.origDst(socket);
+  // A connection addressed to the listener itself was not redirected; proxying it to "its original
+  // destination" would connect the proxy to itself, again and again. It is routed by Host instead.
+  const origDst = reported && isSameAsLocal(socket, reported) ? undefined : reported;
   const view = deps.view();
   // Inbound traffic was routed by the caller's proxy; only outbound looks up Services.
   const destination = origDst && view && deps.direction === 'outbound' ? view.byAddress(origDst.address, origDst.port) : undefined;
@@ -70,7 +73,12 @@ async function accept(socket: net.Socket, deps: ListenerDeps): Promise<void> {
   }
   socket.resume();
   const sniffed = await sniffProtocol(socket, { timeoutMs: deps.sniffTimeoutMs });
-  if (sniffed.protocol === 'http1' || sniffed.protocol === 'h2c') {
+  // Bytes that do not look like HTTP go to the HTTP/1.1 parser anyway (which answers 400) when the
+  // port is declared HTTP or has HTTP routes, or when there is nowhere else to send them: falling
+  // back to opaque TCP there would let a malformed request (bare LF line endings, say) skip the
+  // route rules and reach a lenient backend.
+  const httpOnly = sniffed.protocol === 'opaque' && sniffed.head.length > 0 && (declaredHttp(destination) || (!destination && !origDst));
+  if (sniffed.protocol === 'http1' || sniffed.protocol === 'h2c' || httpOnly) {
     contexts.set(socket, ctx);
     if (sniffed.head.length > 0) socket.unshift(sniffed.head);
     if (sniffed.protocol === 'h2c') {
@@ -93,6 +101,12 @@ async function accept(socket: net.Socket, deps: ListenerDeps): Promise<void> {
   // Not redirected and not HTTP: there is no Host to route by, and no address to pass it to.
   deps.log.debug({ remote: ctx.remoteAddress, protocol: sniffed.protocol }, 'non-HTTP connection without an original destination; closed');
   socket.destroy();
+}
+
+function declaredHttp(destination: Destination | undefined): boolean {
+  if (!destination) return false;
+  if (destination.table?.kind === 'http') return true;
+  return destination.port.protocolSource !== 'default' && isHttp(destination.port.protocol);
 }
 
 function isHttp(protocol: string): boolean {

@@ -27,10 +27,24 @@ export function createHttp1Server(handlers: Http1Handlers): http.Server {
     headersTimeout: 60_000,
     keepAliveTimeout: 65_000,
   });
+  // A client that half-closes after its request (`printf … | nc -N`) still gets its response, and
+  // the connection closes once it is sent: Node's default aborts the request at the client's FIN.
+  // (An instance field of http.Server, not a constructor option; @types/node omits it.)
+  Object.assign(server, { httpAllowHalfOpen: true });
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const problem = framingProblem(req);
+    if (problem !== undefined) {
+      refuse(req, res, problem);
+      return;
+    }
     handlers.onExchange(new Http1Exchange(req, res, handlers.contextOf(req.socket)));
   });
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const problem = framingProblem(req);
+    if (problem !== undefined) {
+      socket.end(badRequest(problem));
+      return;
+    }
     handlers.onUpgrade(req, socket, head);
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
@@ -38,13 +52,44 @@ export function createHttp1Server(handlers: Http1Handlers): http.Server {
       socket.destroy();
       return;
     }
-    const body = `${ProxyErrorCode.BadRequest}: ${err.code ?? 'malformed request'}\n`;
-    socket.end(
-      `HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\n${ERROR_HEADER}: ${ProxyErrorCode.BadRequest}\r\n` +
-        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
+    socket.end(badRequest(err.code ?? 'malformed request'));
   });
   return server;
+}
+
+/**
+ * What llhttp accepts but RFC 9112 §3.2 still refuses: more than one Host field line. Node keeps
+ * the first, a backend might read the last; routing on one and serving the other is a bypass.
+ */
+function framingProblem(req: http.IncomingMessage): string | undefined {
+  let hosts = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i] as string;
+    if (name.length === 4 && name.toLowerCase() === 'host') hosts++;
+  }
+  return hosts > 1 ? 'more than one Host field' : undefined;
+}
+
+function refuse(req: http.IncomingMessage, res: http.ServerResponse, problem: string): void {
+  const body = `${ProxyErrorCode.BadRequest}: ${problem}\n`;
+  res.shouldKeepAlive = false;
+  res.writeHead(400, {
+    'content-type': 'text/plain',
+    [ERROR_HEADER]: ProxyErrorCode.BadRequest,
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  });
+  res.end(body);
+  req.resume();
+}
+
+/** A whole 400 response for a connection the parser gave up on (it is closed after). */
+function badRequest(problem: string): string {
+  const body = `${ProxyErrorCode.BadRequest}: ${problem}\n`;
+  return (
+    `HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\n${ERROR_HEADER}: ${ProxyErrorCode.BadRequest}\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+  );
 }
 
 const ABSOLUTE_FORM = /^http:\/\/([^/?#]*)/i;

@@ -22,8 +22,22 @@ export function createHttp2Server(handlers: Http2Handlers): http2.Http2Server {
     settings: { maxConcurrentStreams: 1000 },
     maxSessionMemory: 64,
   });
+  // `session.socket` is a Proxy over the session, not the socket the listener recorded a context
+  // for, so the context is looked up once, as the session is made from the socket: Node's
+  // connection listener creates the session and emits 'session' synchronously, right after the
+  // listener prepended here saw the socket.
+  const contexts = new WeakMap<http2.Http2Session, ConnectionContext>();
+  let accepting: Duplex | undefined;
+  server.prependListener('connection', (socket: Duplex) => {
+    accepting = socket;
+  });
+  server.on('session', (session: http2.ServerHttp2Session) => {
+    if (accepting) contexts.set(session, handlers.contextOf(accepting));
+    accepting = undefined;
+  });
   server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
-    handlers.onExchange(new Http2Exchange(stream, headers, handlers.contextOf(stream.session?.socket as Duplex)));
+    const connection = contexts.get(stream.session as http2.Http2Session) ?? handlers.contextOf(stream.session?.socket as Duplex);
+    handlers.onExchange(new Http2Exchange(stream, headers, connection));
   });
   server.on('sessionError', () => undefined);
   return server;

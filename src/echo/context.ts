@@ -53,8 +53,13 @@ export function logLine(
     host: request.authority,
     remote: `${request.remote.address}:${request.remote.port}`,
     durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
-    ...fields,
+    // Absent rather than undefined: the line is also read as an object, not only as JSON.
+    ...(definedOnly(fields) as typeof fields),
   });
+}
+
+function definedOnly(fields: object): object {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }
 
 export function errorText(error: unknown): string {

@@ -123,6 +123,8 @@ async function serveCall(exchange: Exchange, req: Http2ServerRequest, name: stri
         if (!response.write(reply)) await drained(response, exchange.gone);
       }
     }
+    // Node reports a cancelled call as the end of the request before the abort: often not caught.
+    exchange.gone.throwIfAborted();
     if (!reader.atBoundary) final = [GrpcStatus.INTERNAL, 'the request ended inside a message'];
   } catch (caught) {
     if (!(caught instanceof GrpcMessageTooLarge)) throw caught;
@@ -145,7 +147,8 @@ function replyHeaders(name: string, controls: EchoControls): OutgoingHttpHeaders
 function percentEncode(message: string): string {
   let out = '';
   for (const byte of Buffer.from(message)) {
-    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    const printable = byte >= 0x20 && byte <= 0x7e && byte !== 0x25;
+    out += printable ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }

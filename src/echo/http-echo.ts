@@ -32,6 +32,9 @@ export async function serveHttp(exchange: Exchange, context: EchoContext): Promi
     }
     const body = await digestBody(exchange.body);
     requestBytes = body.bytes;
+    // No answer for a client that already left. (Node's HTTP/2 compatibility request reports a
+    // reset as the end of the body and only then as an abort, so some of those are answered.)
+    exchange.gone.throwIfAborted();
     if (controls.delayMs > 0) await sleep(controls.delayMs, undefined, { signal: exchange.gone });
     if (controls.fail === 'reset') {
       exchange.reset();

@@ -70,12 +70,17 @@ export async function startEcho(options: EchoOptions): Promise<EchoServer> {
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     const seen: Buffer[] = [];
+    // A client that leaves before saying which protocol it speaks: half-open would keep it forever.
+    const leftEarly = (): void => {
+      socket.end();
+    };
     const sniff = (chunk: Buffer): void => {
       seen.push(chunk);
       const bytes = Buffer.concat(seen);
       const protocol = sniffProtocol(bytes);
       if (protocol === 'undecided') return;
       socket.removeListener('data', sniff);
+      socket.removeListener('end', leftEarly);
       socket.pause();
       socket.unshift(bytes);
       if (protocol === 'http2') {
@@ -90,6 +95,7 @@ export async function startEcho(options: EchoOptions): Promise<EchoServer> {
       }
     };
     socket.on('data', sniff);
+    socket.once('end', leftEarly);
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -25,8 +25,9 @@ export function serveUpgrade(req: IncomingMessage, socket: Socket, head: Buffer,
   if (req.method === 'CONNECT') tunnel(req, socket, head, context, headers, 'HTTP/1.1 200 Connection Established');
   else if (websocket) acceptWebSocket(req, socket, head, context, headers);
   else if (other !== undefined) {
-    tunnel(req, socket, head, context, headers, `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${other}`);
-  } else declineUpgrade(req, socket, context);
+    const switching = `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${other}`;
+    tunnel(req, socket, head, context, headers, switching);
+  } else declineUpgrade(req, socket, head, context);
 }
 
 function acceptWebSocket(
@@ -46,12 +47,18 @@ function acceptWebSocket(
   else if (problems.length > 0) refusal = '400 Bad Request';
   if (refusal !== undefined) {
     const body = problems.length > 0 ? problems.join('\n') : 'not a valid WebSocket handshake';
+    socket.resume();
     socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     finish(context, req, 'rejected', Number(refusal.slice(0, 3)));
     return;
   }
   const accept = createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
-  const lines = ['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${accept}`];
+  const lines = [
+    'HTTP/1.1 101 Switching Protocols',
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    `Sec-WebSocket-Accept: ${accept}`,
+  ];
   // Echo back the first subprotocol offered, so clients that insist on one still connect.
   const protocol = headerValue(headers, 'sec-websocket-protocol')?.split(',')[0]?.trim();
   if (protocol) lines.push(`Sec-WebSocket-Protocol: ${protocol}`);
@@ -77,22 +84,54 @@ function tunnel(
   socket.pipe(socket);
 }
 
-/** Answers in HTTP/1.1 on a response Node's server no longer manages (it handed us the socket). */
-function declineUpgrade(req: IncomingMessage, socket: Socket, context: EchoContext): void {
+/**
+ * Answers in HTTP/1.1 on a response Node's server no longer manages (it handed us the socket,
+ * with the bytes after the head in `head`), then closes the connection.
+ */
+function declineUpgrade(req: IncomingMessage, socket: Socket, head: Buffer, context: EchoContext): void {
   const res = new ServerResponse(req);
   res.shouldKeepAlive = false;
   res.assignSocket(socket);
   res.once('finish', () => socket.end());
-  socket.resume();
-  const declaresBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (declaresBody) {
-    // Node's parser stopped at the head, so the body cannot be read back reliably.
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (req.headers['transfer-encoding'] !== undefined || !Number.isSafeInteger(length) || length < 0) {
+    // Node's parser stopped at the head; decoding chunked bodies by hand is not worth it here.
+    socket.resume();
     res.writeHead(501, { 'content-type': 'text/plain' });
-    res.end('an h2c upgrade with a request body is not supported; use HTTP/2 with prior knowledge\n');
+    res.end('an h2c upgrade with a chunked body is not supported; use HTTP/2 with prior knowledge\n');
     finish(context, req, 'rejected', 501);
     return;
   }
-  void serveHttp(fromHttp1(req, res, Readable.from([])), context);
+  // Node answers Expect: 100-continue itself only for requests it still manages.
+  if (length > 0 && req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
+  void serveHttp(fromHttp1(req, res, fixedLengthBody(socket, head, length)), context);
+}
+
+/** The next `length` bytes of the connection (Content-Length framing), with backpressure. */
+function fixedLengthBody(socket: Socket, head: Buffer, length: number): Readable {
+  let left = length;
+  const body = new Readable({
+    read: () => {
+      socket.resume();
+    },
+  });
+  const take = (chunk: Buffer): void => {
+    if (left === 0) return; // what follows the body: dropped, the connection closes after the answer
+    const part = chunk.subarray(0, left);
+    left -= part.length;
+    if (!body.push(part)) socket.pause();
+    if (left === 0) {
+      body.push(null);
+      socket.resume();
+    }
+  };
+  socket.on('data', take);
+  socket.once('close', () => {
+    if (left > 0) body.destroy(new Error('the connection closed inside the request body'));
+  });
+  if (length === 0) body.push(null);
+  else take(head);
+  return body;
 }
 
 function finish(context: EchoContext, req: IncomingMessage, outcome: RequestOutcome, status: number): void {

@@ -25,7 +25,9 @@ test('sidelane translate accepts every route in examples/ and resolves every ref
   const names = out.statuses.map((s) => `${s.kind}/${s.namespace}/${s.name}`);
   assert.deepEqual(names, [
     'GRPCRoute/auth/auth-login',
+    'GRPCRoute/demo/greeter',
     'HTTPRoute/bookinfo/reviews',
+    'HTTPRoute/demo/reviews',
     'HTTPRoute/frontend/reviews-canary',
     'HTTPRoute/shop/web',
     'TCPRoute/data/db-to-primary',

@@ -2,7 +2,12 @@
 // lines and is always closed, and small clients that return everything a test may assert on
 // (status, headers, trailers, body) for HTTP/1.1, HTTP/2 and raw bytes.
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import { connect as http2Connect, type ClientHttp2Session, type IncomingHttpHeaders as Http2Headers, type OutgoingHttpHeaders as Http2OutgoingHeaders } from 'node:http2';
+import {
+  connect as http2Connect,
+  type ClientHttp2Session,
+  type IncomingHttpHeaders as Http2Headers,
+  type OutgoingHttpHeaders as Http2OutgoingHeaders,
+} from 'node:http2';
 import { connect as tcpConnect } from 'node:net';
 import { startEcho, type EchoServer, type RequestLog } from '../../src/echo/index.js';
 
@@ -30,13 +35,21 @@ export async function http1(
 ): Promise<Http1Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port: echo.address.port, method: options.method ?? 'GET', path: options.path ?? '/', headers: options.headers, agent: false },
+      {
+        host: '127.0.0.1',
+        port: echo.address.port,
+        method: options.method ?? 'GET',
+        path: options.path ?? '/',
+        headers: options.headers,
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
         res.on('end', () => {
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, trailers: res.trailers, body: Buffer.concat(chunks) });
+          const body = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, trailers: res.trailers, body });
         });
       },
     );
@@ -61,8 +74,8 @@ export async function http2(session: ClientHttp2Session, headers: Http2OutgoingH
     let responseHeaders: Http2Headers = {};
     let trailers: Http2Headers | undefined;
     const chunks: Buffer[] = [];
-    stream.on('response', (h) => (responseHeaders = h));
-    stream.on('trailers', (t) => (trailers = t));
+    stream.on('response', (h: Http2Headers) => (responseHeaders = h));
+    stream.on('trailers', (t: Http2Headers) => (trailers = t));
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('error', reject);
     stream.on('end', () => {

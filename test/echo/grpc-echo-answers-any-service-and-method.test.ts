@@ -29,7 +29,9 @@ type SayHello = (
   callback: (error: grpc.ServiceError | null, reply?: Buffer) => void,
 ) => grpc.ClientUnaryCall;
 
-async function withClient(echo: EchoServer, run: (client: grpc.ServiceClient) => Promise<void>): Promise<void> {
+type GreeterClient = InstanceType<typeof GreeterClient>;
+
+async function withClient(echo: EchoServer, run: (client: GreeterClient) => Promise<void>): Promise<void> {
   const client = new GreeterClient(`127.0.0.1:${echo.address.port}`, grpc.credentials.createInsecure());
   try {
     await run(client);
@@ -45,7 +47,12 @@ interface UnaryResult {
   trailers: grpc.Metadata | undefined;
 }
 
-async function sayHello(client: grpc.ServiceClient, text: string, metadata: Record<string, string>, options: grpc.CallOptions = {}): Promise<UnaryResult> {
+async function sayHello(
+  client: GreeterClient,
+  text: string,
+  metadata: Record<string, string>,
+  options: grpc.CallOptions = {},
+): Promise<UnaryResult> {
   const md = new grpc.Metadata();
   for (const [key, value] of Object.entries(metadata)) md.add(key, value);
   return new Promise((resolve) => {
@@ -69,7 +76,11 @@ async function sayHello(client: grpc.ServiceClient, text: string, metadata: Reco
 test('a unary call on a made-up service is echoed with its metadata', { timeout: 10_000 }, async () => {
   await withEcho(async (echo, logs) => {
     await withClient(echo, async (client) => {
-      const result = await sayHello(client, 'hi there', { 'x-user': 'alice', 'x-echo-set-header': 'x-served-by: pod-a', 'x-echo-trailer': 'x-cost: 7' });
+      const result = await sayHello(client, 'hi there', {
+        'x-user': 'alice',
+        'x-echo-set-header': 'x-served-by: pod-a',
+        'x-echo-trailer': 'x-cost: 7',
+      });
       assert.equal(result.error, null);
       const reply = result.reply;
       assert.ok(reply);
@@ -82,13 +93,16 @@ test('a unary call on a made-up service is echoed with its metadata', { timeout:
       assert.equal(reply.path, '/acme.greeter.v1.Greeter/SayHello');
       assert.deepEqual(reply.headers['x-user'], ['alice']);
       assert.deepEqual(reply.headers['content-type'], ['application/grpc']);
-      assert.deepEqual(result.headers?.get('x-served-by'), ['pod-a']);
-      assert.deepEqual(result.headers?.get('x-echo-name'), ['echo-test']);
-      assert.deepEqual(result.trailers?.get('x-cost'), ['7']);
+      assert.ok(result.headers && result.trailers);
+      assert.deepEqual(result.headers.get('x-served-by'), ['pod-a']);
+      assert.deepEqual(result.headers.get('x-echo-name'), ['echo-test']);
+      assert.deepEqual(result.trailers.get('x-cost'), ['7']);
     });
     await eventually(() => logs.length === 1, 'the log line');
-    assert.equal(logs[0]?.grpcStatus, 0);
-    assert.equal(logs[0]?.messages, 1);
+    const [line] = logs;
+    assert.ok(line);
+    assert.equal(line.grpcStatus, 0);
+    assert.equal(line.messages, 1);
   });
 });
 

@@ -11,7 +11,11 @@ test('x-echo-status, x-echo-set-header and x-echo-delay-ms shape the answer', { 
   await withEcho(async (echo) => {
     const started = Date.now();
     const answer = await http1(echo, {
-      headers: { 'x-echo-status': '503', 'x-echo-delay-ms': '150', 'x-echo-set-header': ['retry-after: 2', 'set-cookie: a=1', 'set-cookie: b=2', 'content-type: text/x-mine'] },
+      headers: {
+        'x-echo-status': '503',
+        'x-echo-delay-ms': '150',
+        'x-echo-set-header': ['retry-after: 2', 'set-cookie: a=1', 'set-cookie: b=2', 'content-type: text/x-mine'],
+      },
     });
     assert.ok(Date.now() - started >= 140, 'answered before the delay');
     assert.equal(answer.status, 503);
@@ -57,6 +61,7 @@ test('x-echo-fail: reset resets the HTTP/1.1 connection and the HTTP/2 stream', 
     const session = http2Session(echo);
     try {
       const stream = session.request({ ':path': '/', 'x-echo-fail': 'reset' });
+      stream.on('error', () => undefined);
       stream.resume();
       await new Promise<void>((resolve) => stream.on('close', resolve));
       assert.equal(stream.rstCode, h2.NGHTTP2_INTERNAL_ERROR);
@@ -99,7 +104,9 @@ test('a delay ends when the client goes away', { timeout: 10_000 }, async () => 
     await new Promise((resolve) => setTimeout(resolve, 50));
     req.destroy();
     await eventually(() => logs.length === 1, 'the aborted request in the log');
-    assert.equal(logs[0]?.outcome, 'aborted');
-    assert.ok((logs[0]?.durationMs ?? Infinity) < 5000);
+    const [line] = logs;
+    assert.ok(line);
+    assert.equal(line.outcome, 'aborted');
+    assert.ok(line.durationMs < 5000);
   });
 });

@@ -37,7 +37,7 @@ export class Peers {
     const log: RequestLog[] = [];
     const echo = await startEcho({ name, host: '127.0.0.1', port: 0, log: (line) => log.push(line) });
     this.#closers.push(() => echo.close());
-    return Object.assign(echo, { log, connections: () => new Set(log.map((l) => l.remote)).size }) as RecordingEcho;
+    return Object.assign(echo, { log, connections: () => new Set(log.map((l) => l.remote)).size });
   }
 
   async connect(port: number): Promise<net.Socket> {

@@ -1,9 +1,10 @@
 // A mesh shaped like the Gateway API mesh conformance suite (conformance/tests/mesh): echo
 // backends `echo-v1`, `echo-v2`, … each behind its own Service, a Service `echo` over all of them
 // that routes attach to, and the routes of the test. Each echo keeps the log of what reached it.
+import http from 'node:http';
 import type { RunFlags } from '../../src/cli/run-command.js';
 import { startEcho, type EchoServer, type RequestLog } from '../../src/echo/index.js';
-import { request, serviceYaml, startTestMesh, type SimpleResponse, type TestMesh } from './mesh.js';
+import { serviceYaml, startTestMesh, type EchoReply, type SimpleResponse, type TestMesh } from './mesh.js';
 
 export interface LoggedEcho {
   server: EchoServer;
@@ -31,8 +32,8 @@ export interface SpecRequest {
 export interface SpecMeshOptions {
   /** Echo names; each gets a Service of the same name (port 80). */
   echoes: readonly string[];
-  /** Routes and any extra objects, as YAML documents. */
-  manifests: string;
+  /** Routes and any extra objects, as YAML documents (a function when they need the echoes' addresses). */
+  manifests: string | ((echoAddress: (name: string) => { host: string; port: number }) => string);
   /** Namespace of the echo Services and of `echo` (default `default`). */
   namespace?: string;
   /** `echo`'s endpoints: these echoes (default all). */
@@ -55,16 +56,23 @@ export async function startSpecMesh(options: SpecMeshOptions): Promise<SpecMesh>
       get: (path, o = {}) => send(mesh.port, path, o),
       async tally(count, path, o = {}) {
         const seen = new Map<string, number>();
+        const concurrency = o.concurrency ?? 10;
+        // Kept-alive connections: the count is what matters, not one connection per request.
+        const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
         let next = 0;
         const worker = async (): Promise<void> => {
           while (next < count) {
             next++;
-            const res = await send(mesh.port, path, o);
+            const res = await send(mesh.port, path, o, agent);
             const name = res.json?.name ?? '';
             seen.set(name, (seen.get(name) ?? 0) + 1);
           }
         };
-        await Promise.all(Array.from({ length: o.concurrency ?? 10 }, worker));
+        try {
+          await Promise.all(Array.from({ length: concurrency }, worker));
+        } finally {
+          agent.destroy();
+        }
         return seen;
       },
       async close() {
@@ -96,17 +104,35 @@ function meshYaml(echoes: Record<string, LoggedEcho>, options: Omit<SpecMeshOpti
     `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${namespace}}`,
     serviceYaml({ name: 'echo', namespace, backends: (options.frontEchoes ?? names).map(backend) }),
     ...names.map((name) => serviceYaml({ name, namespace, backends: [backend(name)] })),
-    options.manifests,
+    typeof options.manifests === 'string' ? options.manifests : options.manifests(backend),
   ];
   return docs.join('\n---\n');
 }
 
-function send(port: number, path: string, o: SpecRequest): Promise<SimpleResponse> {
-  const init: Parameters<typeof request>[3] = {};
-  if (o.method !== undefined) init.method = o.method;
-  if (o.headers !== undefined) init.headers = o.headers;
-  if (o.body !== undefined) init.body = o.body;
-  return request(port, o.host ?? 'echo', path, init);
+/** One HTTP/1.1 request with the Host of our choosing; a new connection unless `agent` keeps one. */
+export function send(port: number, path: string, o: SpecRequest, agent: http.Agent | false = false): Promise<SimpleResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path, method: o.method ?? 'GET', headers: { host: o.host ?? 'echo', ...o.headers }, agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          let json: EchoReply | undefined;
+          try {
+            json = (res.headers['content-type'] ?? '').includes('json') ? (JSON.parse(body) as EchoReply) : undefined;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(o.body);
+  });
 }
 
 async function closeEchoes(echoes: Record<string, LoggedEcho>): Promise<void> {

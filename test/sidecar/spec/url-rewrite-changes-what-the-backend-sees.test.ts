@@ -35,6 +35,9 @@ ${[
   rewrite('/t-slash-prefix/', '{path: {type: ReplacePrefixMatch, replacePrefixMatch: /xyz}}'),
   rewrite('/t-empty', '{path: {type: ReplacePrefixMatch, replacePrefixMatch: ""}}'),
   rewrite('/t-root', '{path: {type: ReplacePrefixMatch, replacePrefixMatch: /}}'),
+  `  - matches: [{path: {type: PathPrefix, value: /first-match}}, {path: {type: PathPrefix, value: /second-match/deeper}}]
+    filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /x}}}]
+    backendRefs: [{name: echo-v1, port: 80}]`,
   `  - matches: [{path: {type: PathPrefix, value: /plain}}]
     backendRefs: [{name: echo-v1, port: 80}]`,
   `  - matches: [{path: {type: PathPrefix, value: /}}]
@@ -80,6 +83,11 @@ describe('URLRewrite', () => {
     }
   });
 
+  test('ReplacePrefixMatch replaces the prefix of the match the request matched', async () => {
+    assert.equal((await backendSaw('/first-match/1')).path, '/x/1');
+    assert.equal((await backendSaw('/second-match/deeper/1')).path, '/x/1');
+  });
+
   test('the query survives a path rewrite, byte for byte', async () => {
     assert.equal((await backendSaw('/prefix/one/two?a=1&b=%2F&c')).path, '/one/two?a=1&b=%2F&c');
     assert.equal((await backendSaw('/full/one/x?q=1')).path, '/one?q=1');
@@ -112,7 +120,7 @@ describe('URLRewrite', () => {
   test('without a rewrite the Host and the request target are forwarded as sent', async () => {
     const res = await spec.get('/plain/./a%7e?x=%41', { host: 'echo.default' });
     assert.equal(res.json?.host, 'echo.default');
-    assert.equal(res.json?.path, '/plain/./a%7e?x=%41');
+    assert.equal(res.json.path, '/plain/./a%7e?x=%41');
   });
 
   test('a rewrite works on the normalized path the route matched', async () => {

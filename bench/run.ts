@@ -38,6 +38,8 @@ const log = (line: string): void => {
 
 const processes = new Processes();
 let scratch: string | undefined;
+/** Set on SIGINT/SIGTERM: nothing new starts, what runs is stopped. */
+let stopping = false;
 
 async function cleanup(): Promise<void> {
   for (const stop of runningLoad.values()) stop();
@@ -52,6 +54,7 @@ process.on('exit', () => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`${signal}: stopping everything`);
+    stopping = true;
     void cleanup().finally(() => process.exit(130));
   });
 }
@@ -60,6 +63,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 async function measure(target: RunningTarget): Promise<TargetResult> {
   const result: TargetResult = { name: target.name, failures: [] };
   const attempt = async (what: string, body: () => Promise<void>): Promise<void> => {
+    if (stopping) return;
     try {
       await body();
     } catch (err) {
@@ -127,6 +131,7 @@ async function main(): Promise<void> {
   await startBackend(ctx);
   const results: TargetResult[] = [];
   for (const name of targets) {
+    if (stopping) return;
     if (!ALL_TARGETS.includes(name)) throw new Error(`unknown target ${name} in BENCH_TARGETS (use ${ALL_TARGETS.join(',')})`);
     log(`starting ${name}`);
     let target: RunningTarget;
@@ -157,6 +162,7 @@ async function main(): Promise<void> {
       fixedRate: `bench/fixed-rate.ts: ${rate} req/s, undici Pool, keep-alive, latency from send to end of body`,
       placement: `proxy on core ${PROXY_CORE}; load generators, backend (nginx) and this script on core ${LOAD_CORE}`,
       backend: 'nginx, worker_processes 1, `return 200 "ok\\n"` (HTTP/1.1 and h2c listeners)',
+      h2cUpstream: 'Sidelane and haproxy speak h2c to the backend; nginx HTTP/1.1 (it cannot proxy to HTTP/2)',
     },
     results,
     targets: [],

@@ -9,8 +9,8 @@ export const ProxyErrorCode = {
   NoRoute: 'SIDELANE_ERR_NO_ROUTE',
   /** The chosen backend is Invalid, or the rule has no backend (spec: 500; GRPCRoute: UNAVAILABLE). */
   InvalidBackend: 'SIDELANE_ERR_INVALID_BACKEND',
-  /** A rule that answers every request with an error (e.g. an unresolved ExtensionRef filter). */
-  RuleFailure: 'SIDELANE_ERR_RULE_FAILURE',
+  /** The rule uses a filter Sidelane cannot apply (an unresolved ExtensionRef): every request fails. */
+  UnresolvedFilter: 'SIDELANE_ERR_UNRESOLVED_FILTER',
   /** The backend Service has no ready endpoint for the port. */
   NoHealthyEndpoint: 'SIDELANE_ERR_NO_HEALTHY_ENDPOINT',
   /** Connecting to the endpoint failed or the connection broke before a response. */
@@ -43,7 +43,7 @@ const GRPC = { UNKNOWN: 2, DEADLINE_EXCEEDED: 4, UNIMPLEMENTED: 12, INTERNAL: 13
 export const ERROR_MAPPINGS: Readonly<Record<ProxyErrorCode, ErrorMapping>> = {
   SIDELANE_ERR_NO_ROUTE: { http: 404, grpc: GRPC.UNIMPLEMENTED, summary: 'no route rule matched the request' },
   SIDELANE_ERR_INVALID_BACKEND: { http: 500, grpc: GRPC.UNAVAILABLE, summary: 'the chosen backend is invalid' },
-  SIDELANE_ERR_RULE_FAILURE: { http: 500, grpc: GRPC.UNAVAILABLE, summary: 'the route rule cannot be served' },
+  SIDELANE_ERR_UNRESOLVED_FILTER: { http: 500, grpc: GRPC.UNAVAILABLE, summary: 'the rule uses a filter Sidelane cannot apply' },
   SIDELANE_ERR_NO_HEALTHY_ENDPOINT: { http: 503, grpc: GRPC.UNAVAILABLE, summary: 'no healthy endpoint' },
   SIDELANE_ERR_UPSTREAM_CONNECT: { http: 503, grpc: GRPC.UNAVAILABLE, summary: 'could not connect to the endpoint' },
   SIDELANE_ERR_UPSTREAM_RESET: { http: 502, grpc: GRPC.UNAVAILABLE, summary: 'the upstream reset the request' },

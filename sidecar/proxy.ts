@@ -1,7 +1,7 @@
 // The sidecar: one process's listeners (outbound, inbound, admin), its config and the data path
 // stages wired together. Config arrives through `apply()` (from file mode today, the config stream
 // later); a config that fails validation is refused and the last good one stays.
-import type { AddressInfo, Server } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { IR_SCHEMA, redact, validate, type MeshIR } from '../src/ir/index.js';
 import { startAdminServer, type AdminServer } from './admin/server.js';
@@ -58,6 +58,7 @@ export class Sidecar {
   #view: MeshView | undefined;
   #admin: AdminServer | undefined;
   #addresses = new Map<string, ListenAddress>();
+  readonly #connections = new Set<Socket>();
 
   constructor(options: SidecarOptions) {
     this.#options = options;
@@ -140,6 +141,10 @@ export class Sidecar {
         random,
         connectTimeoutMs,
       });
+      server.on('connection', (socket: Socket) => {
+        this.#connections.add(socket);
+        socket.once('close', () => this.#connections.delete(socket));
+      });
       await listenOn(server, address);
       this.#servers.push(server);
       this.#addresses.set(name, boundAddress(server));
@@ -158,8 +163,16 @@ export class Sidecar {
     }
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.close(() => { resolve(); }))));
+  /**
+   * Stops accepting, gives open connections `drainMs` to finish, then closes what is left (a
+   * keep-alive client would otherwise hold the proxy open forever).
+   */
+  async close(options: { drainMs?: number } = {}): Promise<void> {
+    const closed = Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.close(() => { resolve(); }))));
+    const drainMs = options.drainMs ?? 0;
+    if (drainMs > 0) await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, drainMs).unref())]);
+    for (const socket of this.#connections) socket.destroy();
+    await closed;
     await this.#admin?.close();
     await Promise.all([this.#h1.close(), this.#h2.close()]);
   }

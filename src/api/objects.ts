@@ -1,6 +1,7 @@
 // Kubernetes objects from manifest text: parseManifests splits multi-document YAML (or JSON) into
 // objects, reporting every bad document instead of throwing; classify sorts objects into the
 // translator's ClusterSnapshot, making them look as the API server would serve them.
+import { shapeProblems } from './shape.js';
 import type { V1EndpointSlice, V1Namespace, V1Secret, V1Service } from '@kubernetes/client-node';
 import { isMap, isNode, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import {
@@ -277,6 +278,12 @@ export function classify(objects: readonly KubeObject[], defaultNamespace: strin
         ...(origin ? { source: origin.source, document: origin.document } : {}),
         reason,
       });
+      continue;
+    }
+
+    const shape = shapeProblems(original);
+    if (shape.length > 0) {
+      errors.push({ ...at(original), message: `invalid object: ${shape.join('; ')}` });
       continue;
     }
 

@@ -10,7 +10,7 @@ import { createTracing } from '../../sidecar/observe/tracing.js';
 import { Sidecar } from '../../sidecar/proxy.js';
 import type { BalancerAlgorithm } from '../../sidecar/endpoint/balancer.js';
 import type { CliIo } from './io.js';
-import { parseListenAddress } from './listen-address.js';
+import { parseListenAddress } from '../shared/listen-address.js';
 import { collect } from './translate-command.js';
 
 export interface RunFlags {
@@ -60,8 +60,8 @@ export async function startMesh(flags: RunFlags, io: CliIo): Promise<RunningMesh
   });
   const sidecar = new Sidecar({
     namespace: flags.namespace,
-    outbound: parseListenAddress(flags.listen),
-    admin: parseListenAddress(flags.admin),
+    outbound: loopbackByDefault(flags.listen),
+    admin: loopbackByDefault(flags.admin),
     log,
     tracing,
     accessLog: flags.accessLog,
@@ -97,4 +97,10 @@ export async function startMesh(flags: RunFlags, io: CliIo): Promise<RunningMesh
       await tracing.shutdown();
     },
   };
+}
+
+/** A local mesh must not open a proxy to the network unless asked: no host means loopback. */
+function loopbackByDefault(text: string): { host: string; port: number } {
+  const { host, port } = parseListenAddress(text);
+  return { host: host ?? '127.0.0.1', port };
 }

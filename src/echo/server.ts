@@ -8,7 +8,7 @@ import type { EchoContext, RequestLog } from './context.js';
 import { fromHttp1, fromHttp2 } from './exchange.js';
 import { isGrpc, serveGrpc } from './grpc-echo.js';
 import { serveHttp } from './http-echo.js';
-import { httpUrl } from './listen-address.js';
+import { httpUrl } from '../shared/listen-address.js';
 import { sniffProtocol } from './sniff.js';
 import { serveUpgrade } from './upgrade.js';
 

@@ -1,5 +1,5 @@
-// Reads the `--listen` address of `sidelane echo`: `host:port`, `:port`, `[::1]:port` or a bare
-// `port`. No host means every interface, as Node's `listen(port)` does.
+// Reads a listen address (`--listen`, `--admin`): `host:port`, `:port`, `[::1]:port` or a bare
+// `port`. No host means every interface, as Node's `listen(port)` does; callers choose a default.
 
 export interface ListenAddress {
   /** undefined: every interface (dual-stack where the system has IPv6). */

@@ -23,6 +23,9 @@ export interface ListenerDeps extends L4Deps {
   log: Logger;
 }
 
+/** Matches the HTTP/1.1 server's headersTimeout: a client this slow is gone. */
+const UNREDIRECTED_FIRST_BYTE_MS = 60_000;
+
 const contexts = new WeakMap<Duplex, ConnectionContext>();
 
 /** The context the listener recorded for a socket it handed to an HTTP server. */
@@ -72,7 +75,11 @@ async function accept(socket: net.Socket, deps: ListenerDeps): Promise<void> {
     return routeL4(socket, Buffer.alloc(0), destination, deps.direction, deps);
   }
   socket.resume();
-  const sniffed = await sniffProtocol(socket, { timeoutMs: deps.sniffTimeoutMs });
+  // The short first-byte wait exists for server-speaks-first protocols, which only a redirected
+  // connection can carry (it has somewhere to go). Without an original destination only HTTP can
+  // be routed, so a slow client (a loaded machine) gets as long as an HTTP server would give it.
+  const firstByteMs = origDst ? deps.sniffTimeoutMs : UNREDIRECTED_FIRST_BYTE_MS;
+  const sniffed = await sniffProtocol(socket, { timeoutMs: firstByteMs });
   // Bytes that do not look like HTTP go to the HTTP/1.1 parser anyway (which answers 400) when the
   // port is declared HTTP or has HTTP routes, or when there is nowhere else to send them: falling
   // back to opaque TCP there would let a malformed request (bare LF line endings, say) skip the

@@ -31,7 +31,7 @@ export async function startTestMesh(manifests: string, flags: Partial<RunFlags> 
       admin: '127.0.0.1:0',
       clusterDomain: 'cluster.local',
       accessLog: false,
-      logLevel: 'silent',
+      logLevel: (process.env.SIDELANE_TEST_LOG as 'debug' | undefined) ?? 'silent',
       balancer: 'p2c',
       ...flags,
     },

@@ -34,17 +34,54 @@ export interface AttemptOptions {
   body: Readable | undefined;
 }
 
+/**
+ * Aborts of one exchange: the client leaving or the request deadline end everything; a
+ * backendRequest timeout ends the current attempt. Plain fields and one AbortController per
+ * attempt (undici and HTTP/2 need a signal), no listeners on the hot path: most requests never
+ * abort, and EventTarget dispatch costs more than the rest of the routing.
+ */
+class ExchangeControl {
+  /** Why the whole exchange ended early; undefined while it runs. */
+  reason: unknown = undefined;
+  #attempt: AbortController | undefined;
+  #hook: ((reason: unknown) => void) | undefined;
+
+  startAttempt(): AbortSignal {
+    const attempt = new AbortController();
+    this.#attempt = attempt;
+    if (this.reason !== undefined) attempt.abort(this.reason);
+    return attempt.signal;
+  }
+
+  /** Ends the current attempt (and the response it is streaming). */
+  abortAttempt(reason: unknown): void {
+    this.#attempt?.abort(reason);
+    this.#hook?.(reason);
+  }
+
+  abortAll(reason: unknown): void {
+    if (this.reason !== undefined) return;
+    this.reason = reason;
+    this.abortAttempt(reason);
+  }
+
+  /** While a response streams, aborts reach it here. */
+  onAbort(hook: ((reason: unknown) => void) | undefined): void {
+    this.#hook = hook;
+  }
+}
+
 /** Runs the attempts; returns the status sent downstream (0 when the exchange was reset). */
 export async function runAttempts(ex: Exchange, plan: ForwardPlan, target: AttemptTarget, o: AttemptOptions): Promise<number> {
   const started = Date.now();
   const requestMs = minDefined(positive(o.timeouts?.requestMs), o.grpcTimeoutMs);
   const deadline = requestMs === undefined ? undefined : started + requestMs;
-  const whole = new AbortController();
+  const control = new ExchangeControl();
   const onClientGone = (): void => {
-    whole.abort(new UpstreamError('aborted', 'client went away'));
+    control.abortAll(CLIENT_GONE);
   };
-  ex.signal.addEventListener('abort', onClientGone, { once: true });
-  const timer = deadline === undefined ? undefined : setTimeout(() => { whole.abort(timeoutError()); }, deadline - started);
+  ex.onGone(onClientGone);
+  const timer = deadline === undefined ? undefined : setTimeout(() => { control.abortAll(TIMED_OUT); }, deadline - started);
   try {
     const body = await prepareBody(o.body, o.retry !== undefined && o.retry.attempts > 0, o.replayLimit);
     const excluded = new Set<string>();
@@ -55,11 +92,9 @@ export async function runAttempts(ex: Exchange, plan: ForwardPlan, target: Attem
         return answerError(ex, ProxyErrorCode.NoHealthyEndpoint, `no ready endpoint for ${o.labels.backend || o.destination}`);
       }
       o.labels.endpoint = lease.key;
-      const attemptAbort = new AbortController();
-      const relay = (): void => { attemptAbort.abort(whole.signal.reason); };
-      whole.signal.addEventListener('abort', relay, { once: true });
+      const signal = control.startAttempt();
       const backendMs = positive(o.timeouts?.backendRequestMs);
-      const attemptTimer = backendMs === undefined ? undefined : setTimeout(() => { attemptAbort.abort(timeoutError()); }, backendMs);
+      const attemptTimer = backendMs === undefined ? undefined : setTimeout(() => { control.abortAttempt(TIMED_OUT); }, backendMs);
       let outcome: AttemptOutcome;
       let response: UpstreamResponse | undefined;
       try {
@@ -70,62 +105,61 @@ export async function runAttempts(ex: Exchange, plan: ForwardPlan, target: Attem
           authority: plan.authority,
           headers: plan.headers,
           body: bodyForAttempt(body),
-          signal: attemptAbort.signal,
+          signal,
         });
         outcome = { kind: 'status', status: response.status };
-        if (attemptAbort.signal.aborted) {
+        if (signal.aborted) {
           // The head arrived as a timeout or the client's departure fired: too late to use it.
           discardBody(response.body);
           response = undefined;
-          outcome = { kind: 'error', code: errorCode(undefined, attemptAbort.signal) };
+          outcome = { kind: 'error', code: errorCode(undefined, signal) };
         }
       } catch (err) {
-        outcome = { kind: 'error', code: errorCode(err, attemptAbort.signal) };
+        outcome = { kind: 'error', code: errorCode(err, signal) };
       }
       const remainingMs = deadline === undefined ? undefined : deadline - Date.now();
       const decision =
-        whole.signal.aborted || (outcome.kind === 'status' && !o.retry?.codes.includes(outcome.status))
+        control.reason !== undefined || (outcome.kind === 'status' && !o.retry?.codes.includes(outcome.status))
           ? ({ retry: false } as const)
           : decideRetry(o.retry, { attempt, outcome, bodyReplayable: replayable(body), ...(remainingMs === undefined ? {} : { remainingMs }) }, o.random);
       if (decision.retry) {
         clearTimeout(attemptTimer);
         if (response) discardBody(response.body);
         lease.release();
-        whole.signal.removeEventListener('abort', relay);
         excluded.add(lease.key);
-        await sleep(decision.delayMs, undefined, { signal: whole.signal }).catch(() => undefined);
-        if (whole.signal.aborted) return failWith(ex, o, whole.signal.reason);
+        await sleep(decision.delayMs);
+        if (control.reason !== undefined) return failWith(ex, o, control.reason);
         continue;
       }
       if (!response) {
         clearTimeout(attemptTimer);
         lease.release();
         const code = outcome.kind === 'error' ? outcome.code : ProxyErrorCode.UpstreamReset;
-        if (ex.signal.aborted) return 0;
+        if (ex.gone) return 0;
         o.labels.errorCode = code;
         return answerError(ex, code, `${describe(code)} (${lease.key})`);
       }
       // backendRequest covers an attempt until its whole response has been received (GEP-1742),
       // so its timer runs on through the body; the attempt's signal also carries the request's.
       try {
-        return await streamResponse(ex, plan, response, lease, attemptAbort.signal, o);
+        return await streamResponse(ex, plan, response, lease, control, o);
       } finally {
         clearTimeout(attemptTimer);
       }
     }
   } finally {
     clearTimeout(timer);
-    ex.signal.removeEventListener('abort', onClientGone);
+    ex.offGone(onClientGone);
   }
 }
 
-async function streamResponse(ex: Exchange, plan: ForwardPlan, res: UpstreamResponse, lease: Lease, signal: AbortSignal, o: AttemptOptions): Promise<number> {
+async function streamResponse(ex: Exchange, plan: ForwardPlan, res: UpstreamResponse, lease: Lease, control: ExchangeControl, o: AttemptOptions): Promise<number> {
   let headers: NameValue[] = res.headers;
   for (const filter of plan.responseHeaders) {
     if (filter.type === 'ResponseHeaderModifier') headers = applyHeaderModifier(headers, filter);
   }
   if (plan.addResponseHeaders.length > 0) headers = withProxyHeaders(headers, plan.addResponseHeaders);
-  if (ex.signal.aborted) {
+  if (ex.gone) {
     discardBody(res.body);
     lease.release();
     return 0;
@@ -139,7 +173,7 @@ async function streamResponse(ex: Exchange, plan: ForwardPlan, res: UpstreamResp
       if (done) return;
       done = true;
       lease.release();
-      signal.removeEventListener('abort', onAbort);
+      control.onAbort(undefined);
       body.off('data', onData);
       sink.off('drain', onDrain);
       if (ok) ex.finish(res.trailers());
@@ -155,11 +189,6 @@ async function streamResponse(ex: Exchange, plan: ForwardPlan, res: UpstreamResp
     const onDrain = (): void => {
       body.resume();
     };
-    const onAbort = (): void => {
-      // A deadline during the body: the head is gone, so the only signal left is a reset.
-      if (signal.reason instanceof TimeoutSignal) o.labels.errorCode = ProxyErrorCode.UpstreamTimeout;
-      finish(false);
-    };
     body.on('data', onData);
     sink.on('drain', onDrain);
     body.once('end', () => { finish(true); });
@@ -167,7 +196,11 @@ async function streamResponse(ex: Exchange, plan: ForwardPlan, res: UpstreamResp
     body.once('close', () => {
       if (!body.readableEnded) finish(false);
     });
-    signal.addEventListener('abort', onAbort, { once: true });
+    // A deadline during the body: the head is gone, so the only signal left is a reset.
+    control.onAbort((reason) => {
+      if (reason === TIMED_OUT) o.labels.errorCode = ProxyErrorCode.UpstreamTimeout;
+      finish(false);
+    });
   });
 }
 
@@ -182,9 +215,9 @@ function withProxyHeaders(upstream: NameValue[], added: readonly NameValue[]): N
 
 class TimeoutSignal extends Error {}
 
-function timeoutError(): TimeoutSignal {
-  return new TimeoutSignal('timeout');
-}
+/** Abort reasons, made once: an Error per abort would capture a stack trace each time. */
+const TIMED_OUT = new TimeoutSignal('timeout');
+const CLIENT_GONE = new UpstreamError('aborted', 'client went away');
 
 function errorCode(err: unknown, signal: AbortSignal): ProxyErrorCode {
   if (signal.reason instanceof TimeoutSignal) return ProxyErrorCode.UpstreamTimeout;
@@ -197,7 +230,7 @@ function errorCode(err: unknown, signal: AbortSignal): ProxyErrorCode {
 }
 
 function failWith(ex: Exchange, o: AttemptOptions, reason: unknown): number {
-  if (ex.signal.aborted) return 0;
+  if (ex.gone) return 0;
   const code = reason instanceof TimeoutSignal ? ProxyErrorCode.UpstreamTimeout : ProxyErrorCode.UpstreamReset;
   o.labels.errorCode = code;
   return answerError(ex, code, describe(code));

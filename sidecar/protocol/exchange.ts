@@ -21,8 +21,11 @@ export interface Exchange {
   readonly connection: ConnectionContext;
   /** An HTTP/1.1 Upgrade request (WebSocket): `body` is the client's socket. */
   readonly upgrade?: boolean;
-  /** The client went away, or the response is done: the exchange is over. */
-  readonly signal: AbortSignal;
+  /** The client went away before the response was complete. */
+  readonly gone: boolean;
+  /** Called once if the client goes away before the response is complete (not after a normal end). */
+  onGone(listener: () => void): void;
+  offGone(listener: () => void): void;
   readonly headersSent: boolean;
   /** Sends the response head. `endStream`: no body follows. */
   respond(status: number, headers: readonly NameValue[], endStream: boolean): void;
@@ -32,4 +35,35 @@ export interface Exchange {
   finish(trailers: readonly NameValue[]): void;
   /** Resets the downstream request (after the head was sent, the only way to signal failure). */
   reset(): void;
+}
+
+/**
+ * The "client went away" signal of an exchange, without AbortController/EventTarget: those cost
+ * an Event and a DOMException per request on the hot path, and fire at every normal end too.
+ */
+export class GoneSignal {
+  gone = false;
+  #listeners: (() => void)[] = [];
+
+  on(listener: () => void): void {
+    if (this.gone) listener();
+    else this.#listeners.push(listener);
+  }
+
+  off(listener: () => void): void {
+    const at = this.#listeners.indexOf(listener);
+    if (at >= 0) this.#listeners.splice(at, 1);
+  }
+
+  /** The downstream closed; `complete` says whether the response had been fully sent. */
+  closed(complete: boolean): void {
+    if (complete || this.gone) {
+      this.#listeners.length = 0;
+      return;
+    }
+    this.gone = true;
+    const listeners = this.#listeners;
+    this.#listeners = [];
+    for (const listener of listeners) listener();
+  }
 }

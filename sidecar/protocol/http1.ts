@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { ERROR_HEADER, ProxyErrorCode } from '../errors.js';
 import type { ConnectionContext } from '../listen/connection.js';
 import type { NameValue } from '../route/request.js';
-import type { Exchange } from './exchange.js';
+import { GoneSignal, type Exchange } from './exchange.js';
 import { stripHopByHop } from './hop-by-hop.js';
 
 export interface Http1Handlers {
@@ -104,7 +104,7 @@ class Http1Exchange implements Exchange {
   readonly grpc: boolean;
   readonly connection: ConnectionContext;
   readonly sink: http.ServerResponse;
-  readonly #abort = new AbortController();
+  readonly #gone = new GoneSignal();
   readonly #res: http.ServerResponse;
 
   constructor(req: http.IncomingMessage, res: http.ServerResponse, connection: ConnectionContext) {
@@ -122,13 +122,21 @@ class Http1Exchange implements Exchange {
     this.sink = res;
     this.#res = res;
     res.once('close', () => {
-      this.#abort.abort();
+      this.#gone.closed(res.writableFinished);
     });
     if (!this.body) req.resume();
   }
 
-  get signal(): AbortSignal {
-    return this.#abort.signal;
+  get gone(): boolean {
+    return this.#gone.gone;
+  }
+
+  onGone(listener: () => void): void {
+    this.#gone.on(listener);
+  }
+
+  offGone(listener: () => void): void {
+    this.#gone.off(listener);
   }
 
   get headersSent(): boolean {

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { fromH2Headers } from '../endpoint/upstream-h2.js';
 import type { ConnectionContext } from '../listen/connection.js';
 import type { NameValue } from '../route/request.js';
-import type { Exchange } from './exchange.js';
+import { GoneSignal, type Exchange } from './exchange.js';
 import { stripHopByHop } from './hop-by-hop.js';
 
 const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR } = http2.constants;
@@ -53,7 +53,7 @@ class Http2Exchange implements Exchange {
   readonly grpc: boolean;
   readonly connection: ConnectionContext;
   readonly sink: http2.ServerHttp2Stream;
-  readonly #abort = new AbortController();
+  readonly #gone = new GoneSignal();
   readonly #stream: http2.ServerHttp2Stream;
   #trailers: readonly NameValue[] = [];
 
@@ -72,7 +72,7 @@ class Http2Exchange implements Exchange {
     this.sink = stream;
     this.#stream = stream;
     stream.once('close', () => {
-      this.#abort.abort();
+      this.#gone.closed(stream.writableFinished && stream.rstCode === 0);
     });
     stream.on('error', () => undefined);
     stream.on('wantTrailers', () => {
@@ -81,8 +81,16 @@ class Http2Exchange implements Exchange {
     });
   }
 
-  get signal(): AbortSignal {
-    return this.#abort.signal;
+  get gone(): boolean {
+    return this.#gone.gone;
+  }
+
+  onGone(listener: () => void): void {
+    this.#gone.on(listener);
+  }
+
+  offGone(listener: () => void): void {
+    this.#gone.off(listener);
   }
 
   get headersSent(): boolean {

@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { ConnectionContext } from '../listen/connection.js';
 import { classifyUpstreamError, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from '../endpoint/upstream.js';
 import type { NameValue } from '../route/request.js';
-import type { Exchange } from './exchange.js';
+import { GoneSignal, type Exchange } from './exchange.js';
 import { stripHopByHop } from './hop-by-hop.js';
 
 export class UpgradeExchange implements Exchange {
@@ -22,7 +22,7 @@ export class UpgradeExchange implements Exchange {
   readonly upgrade = true;
   readonly connection: ConnectionContext;
   readonly sink: Duplex;
-  readonly #abort = new AbortController();
+  readonly #gone = new GoneSignal();
   #headersSent = false;
 
   constructor(req: http.IncomingMessage, socket: Duplex, head: Buffer, connection: ConnectionContext) {
@@ -40,13 +40,21 @@ export class UpgradeExchange implements Exchange {
     this.sink = socket;
     this.connection = connection;
     socket.once('close', () => {
-      this.#abort.abort();
+      this.#gone.closed(false);
     });
     socket.on('error', () => undefined);
   }
 
-  get signal(): AbortSignal {
-    return this.#abort.signal;
+  get gone(): boolean {
+    return this.#gone.gone;
+  }
+
+  onGone(listener: () => void): void {
+    this.#gone.on(listener);
+  }
+
+  offGone(listener: () => void): void {
+    this.#gone.off(listener);
   }
 
   get headersSent(): boolean {

@@ -3,14 +3,15 @@
 // too, so a Zipkin-only hop downstream sees the same parent as a W3C one.
 
 import { ROOT_CONTEXT, isSpanContextValid, trace, type Context, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
-import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  B3_CONTEXT_HEADER,
-  B3InjectEncoding,
-  B3Propagator,
-  X_B3_PARENT_SPAN_ID,
-  X_B3_TRACE_ID,
-} from '@opentelemetry/propagator-b3';
+import type { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { B3Propagator } from '@opentelemetry/propagator-b3';
+import { otelSdk } from './otel-sdk.js';
+
+// The B3 header names (as @opentelemetry/propagator-b3 exports them), kept here so reading them
+// does not load the propagators.
+const B3_CONTEXT_HEADER = 'b3';
+const X_B3_TRACE_ID = 'x-b3-traceid';
+const X_B3_PARENT_SPAN_ID = 'x-b3-parentspanid';
 
 /** Request headers as the data path holds them; names are lower-case. */
 export interface HeaderCarrier {
@@ -30,17 +31,32 @@ const setter: TextMapSetter<HeaderCarrier> = {
   },
 };
 
-const w3c = new W3CTraceContextPropagator();
-const b3Single = new B3Propagator({ injectEncoding: B3InjectEncoding.SINGLE_HEADER });
-const b3Multi = new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER });
+interface Propagators {
+  w3c: W3CTraceContextPropagator;
+  b3Single: B3Propagator;
+  b3Multi: B3Propagator;
+  extractor: CompositePropagator;
+}
 
-// Extraction runs left to right, each on the previous result: W3C last, so it wins when a request
-// carries both. B3Propagator reads the single header if present, else the multi headers.
-const extractor = new CompositePropagator({ propagators: [b3Single, w3c] });
+let made: Propagators | undefined;
+
+/** Made on first use: only a proxy with tracing on reads or writes trace headers. */
+function propagators(): Propagators {
+  if (made) return made;
+  const { core, b3 } = otelSdk();
+  const w3c = new core.W3CTraceContextPropagator();
+  const b3Single = new b3.B3Propagator({ injectEncoding: b3.B3InjectEncoding.SINGLE_HEADER });
+  const b3Multi = new b3.B3Propagator({ injectEncoding: b3.B3InjectEncoding.MULTI_HEADER });
+  // Extraction runs left to right, each on the previous result: W3C last, so it wins when a
+  // request carries both. B3Propagator reads the single header if present, else the multi headers.
+  const extractor = new core.CompositePropagator({ propagators: [b3Single, w3c] });
+  made = { w3c, b3Single, b3Multi, extractor };
+  return made;
+}
 
 /** The caller's trace context from `headers`, as a parent context (ROOT_CONTEXT when none). */
 export function extractTraceContext(headers: HeaderCarrier): Context {
-  return extractor.extract(ROOT_CONTEXT, headers, getter);
+  return propagators().extractor.extract(ROOT_CONTEXT, headers, getter);
 }
 
 /**
@@ -49,6 +65,7 @@ export function extractTraceContext(headers: HeaderCarrier): Context {
  * `x-b3-parentspanid` when the request had one.
  */
 export function injectTraceContext(context: Context, headers: HeaderCarrier, parentSpanId: string | undefined): void {
+  const { w3c, b3Single, b3Multi } = propagators();
   w3c.inject(context, headers, setter);
   if (headers.get(B3_CONTEXT_HEADER) !== undefined) {
     b3Single.inject(context, headers, setter);

@@ -3,21 +3,9 @@
 // Nothing here is registered globally: several proxies in one process each get their own.
 
 import type { Tracer } from '@opentelemetry/api';
-import { ExportResultCode, parseKeyPairsIntoRecord, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-  type BufferConfig,
-  type ReadableSpan,
-  type Sampler,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
+import type { ExportResult } from '@opentelemetry/core';
+import type { BufferConfig, ReadableSpan, Sampler, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { otelSdk } from './otel-sdk.js';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 export type TracingEnv = Readonly<Record<string, string | undefined>>;
@@ -57,21 +45,21 @@ export function samplerFromEnv(env: TracingEnv, warn: (message: string) => void)
   };
   switch (name) {
     case 'always_on':
-      return new AlwaysOnSampler();
+      return new (otelSdk().sdk.AlwaysOnSampler)();
     case 'always_off':
-      return new AlwaysOffSampler();
+      return new (otelSdk().sdk.AlwaysOffSampler)();
     case 'traceidratio':
-      return new TraceIdRatioBasedSampler(ratio());
+      return new (otelSdk().sdk.TraceIdRatioBasedSampler)(ratio());
     case 'parentbased_always_off':
-      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+      return new (otelSdk().sdk.ParentBasedSampler)({ root: new (otelSdk().sdk.AlwaysOffSampler)() });
     case 'parentbased_traceidratio':
-      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio()) });
+      return new (otelSdk().sdk.ParentBasedSampler)({ root: new (otelSdk().sdk.TraceIdRatioBasedSampler)(ratio()) });
     case 'parentbased_always_on':
     case '':
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+      return new (otelSdk().sdk.ParentBasedSampler)({ root: new (otelSdk().sdk.AlwaysOnSampler)() });
     default:
       warn(`OTEL_TRACES_SAMPLER=${name} is not supported; using parentbased_always_on`);
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+      return new (otelSdk().sdk.ParentBasedSampler)({ root: new (otelSdk().sdk.AlwaysOnSampler)() });
   }
 }
 
@@ -98,23 +86,23 @@ export function createSdkTracing(options: SdkTracingOptions): SdkTracing {
     // OTLP/HTTP receiver takes JSON on the same port.
     warn('OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported; traces are sent as OTLP/HTTP JSON');
   }
-  const resourceAttributes = parseKeyPairsIntoRecord(env.OTEL_RESOURCE_ATTRIBUTES);
+  const resourceAttributes = otelSdk().core.parseKeyPairsIntoRecord(env.OTEL_RESOURCE_ATTRIBUTES);
   const serviceName = env.OTEL_SERVICE_NAME?.trim();
-  const resource = defaultResource().merge(
-    resourceFromAttributes({
+  const resource = otelSdk().resources.defaultResource().merge(
+    otelSdk().resources.resourceFromAttributes({
       ...resourceAttributes,
       [ATTR_SERVICE_NAME]: serviceName !== undefined && serviceName !== '' ? serviceName : options.serviceName,
     }),
   );
   const headers = {
-    ...parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_HEADERS),
-    ...parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
+    ...otelSdk().core.parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_HEADERS),
+    ...otelSdk().core.parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
   };
-  const exporter = new ReportingExporter(new OTLPTraceExporter({ url: options.tracesUrl, headers }), warn);
-  const provider = new BasicTracerProvider({
+  const exporter = new ReportingExporter(new (otelSdk().exporter.OTLPTraceExporter)({ url: options.tracesUrl, headers }), warn);
+  const provider = new (otelSdk().sdk.BasicTracerProvider)({
     resource,
     sampler: samplerFromEnv(env, warn),
-    spanProcessors: [new BatchSpanProcessor(exporter, batchConfigFromEnv(env, warn))],
+    spanProcessors: [new (otelSdk().sdk.BatchSpanProcessor)(exporter, batchConfigFromEnv(env, warn))],
   });
   const reportFailure = (error: unknown): void => {
     // An export failure was told already by the exporter; this catches the rest (e.g. timeouts).
@@ -147,7 +135,7 @@ class ReportingExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
     this.#exporter.export(spans, (result) => {
-      const failed = result.code !== ExportResultCode.SUCCESS;
+      const failed = result.code !== otelSdk().core.ExportResultCode.SUCCESS;
       if (failed && !this.#failing) {
         this.#warn(`trace export failing: ${result.error?.message ?? 'unknown error'}; spans are dropped`);
       } else if (!failed && this.#failing) {

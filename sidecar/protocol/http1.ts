@@ -92,6 +92,10 @@ function badRequest(problem: string): string {
   );
 }
 
+function uncork(res: http.ServerResponse): void {
+  res.uncork();
+}
+
 const ABSOLUTE_FORM = /^http:\/\/([^/?#]*)/i;
 
 class Http1Exchange implements Exchange {
@@ -146,8 +150,16 @@ class Http1Exchange implements Exchange {
   respond(status: number, headers: readonly NameValue[], endStream: boolean): void {
     const flat: string[] = [];
     for (const [name, value] of headers) flat.push(name, value);
-    this.#res.writeHead(status, flat);
-    if (endStream) this.#res.end();
+    const res = this.#res;
+    res.writeHead(status, flat);
+    if (endStream) {
+      res.end();
+      return;
+    }
+    // The head and the first body chunk (often the whole body) leave in one write instead of
+    // one syscall each; the socket is uncorked on the next tick, so streaming is not held back.
+    res.cork();
+    process.nextTick(uncork, res);
   }
 
   finish(trailers: readonly NameValue[]): void {

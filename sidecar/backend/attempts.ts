@@ -80,7 +80,7 @@ export async function runAttempts(ex: Exchange, plan: ForwardPlan, target: Attem
   const onClientGone = (): void => {
     control.abortAll(CLIENT_GONE);
   };
-  ex.onGone(onClientGone);
+  ex.clientGone.on(onClientGone);
   const timer = deadline === undefined ? undefined : setTimeout(() => { control.abortAll(TIMED_OUT); }, deadline - started);
   try {
     const body = await prepareBody(o.body, o.retry !== undefined && o.retry.attempts > 0, o.replayLimit);
@@ -135,7 +135,7 @@ export async function runAttempts(ex: Exchange, plan: ForwardPlan, target: Attem
         clearTimeout(attemptTimer);
         lease.release();
         const code = outcome.kind === 'error' ? outcome.code : ProxyErrorCode.UpstreamReset;
-        if (ex.gone) return 0;
+        if (ex.clientGone.gone) return 0;
         o.labels.errorCode = code;
         return answerError(ex, code, `${describe(code)} (${lease.key})`);
       }
@@ -149,7 +149,7 @@ export async function runAttempts(ex: Exchange, plan: ForwardPlan, target: Attem
     }
   } finally {
     clearTimeout(timer);
-    ex.offGone(onClientGone);
+    ex.clientGone.off(onClientGone);
   }
 }
 
@@ -159,7 +159,7 @@ async function streamResponse(ex: Exchange, plan: ForwardPlan, res: UpstreamResp
     if (filter.type === 'ResponseHeaderModifier') headers = applyHeaderModifier(headers, filter);
   }
   if (plan.addResponseHeaders.length > 0) headers = withProxyHeaders(headers, plan.addResponseHeaders);
-  if (ex.gone) {
+  if (ex.clientGone.gone) {
     discardBody(res.body);
     lease.release();
     return 0;
@@ -230,7 +230,7 @@ function errorCode(err: unknown, signal: AbortSignal): ProxyErrorCode {
 }
 
 function failWith(ex: Exchange, o: AttemptOptions, reason: unknown): number {
-  if (ex.gone) return 0;
+  if (ex.clientGone.gone) return 0;
   const code = reason instanceof TimeoutSignal ? ProxyErrorCode.UpstreamTimeout : ProxyErrorCode.UpstreamReset;
   o.labels.errorCode = code;
   return answerError(ex, code, describe(code));

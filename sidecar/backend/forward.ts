@@ -117,7 +117,7 @@ export class HttpForwarder {
     if (!table || table.kind !== 'http') {
       // No route for this client: the Service behaves as without a mesh (balanced over its endpoints).
       labels.backend = destination.label;
-      return this.#forward(ex, labels, plainPlan(ex, destination), undefined, destination);
+      return this.#forward(ex, labels, plainPlan(ex, destination.service.ref, destination.port.port), undefined, destination);
     }
     const target = parseRequestTarget(ex.target);
     const prepared = prepareRequest({ method: ex.method, path: target.path, query: target.query, headers: withHost(ex) });
@@ -213,16 +213,7 @@ export class HttpForwarder {
   /** Forwards as received to one address: pass-through and inbound delivery to the app. */
   async #direct(ex: Exchange, labels: RequestLabels, dst: { address: string; port: number }, destination: string): Promise<number> {
     const endpoint = { address: dst.address, port: dst.port };
-    const plan: ForwardPlan = {
-      kind: 'forward',
-      backend: { kind: 'Service', service: { namespace: '', name: '' }, port: dst.port, weight: 1 },
-      target: ex.target,
-      authority: ex.authority,
-      headers: ex.headers,
-      responseHeaders: [],
-      addResponseHeaders: [],
-      mirrors: [],
-    };
+    const plan = plainPlan(ex, { namespace: '', name: '' }, dst.port);
     const release = (): void => undefined;
     return runAttempts(
       ex,
@@ -245,10 +236,11 @@ export class HttpForwarder {
   }
 }
 
-function plainPlan(ex: Exchange, destination: Destination): ForwardPlan {
+/** Forward as received, to one Service port (or, with an empty ref, one address). */
+function plainPlan(ex: Exchange, service: ServiceRef, port: number): ForwardPlan {
   return {
     kind: 'forward',
-    backend: { kind: 'Service', service: destination.service.ref, port: destination.port.port, weight: 1 },
+    backend: { kind: 'Service', service, port, weight: 1 },
     target: ex.target,
     authority: ex.authority,
     headers: ex.headers,

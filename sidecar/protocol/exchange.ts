@@ -21,11 +21,8 @@ export interface Exchange {
   readonly connection: ConnectionContext;
   /** An HTTP/1.1 Upgrade request (WebSocket): `body` is the client's socket. */
   readonly upgrade?: boolean;
-  /** The client went away before the response was complete. */
-  readonly gone: boolean;
-  /** Called once if the client goes away before the response is complete (not after a normal end). */
-  onGone(listener: () => void): void;
-  offGone(listener: () => void): void;
+  /** Tells (once) when the client goes away before the response is complete; not after a normal end. */
+  readonly clientGone: GoneSignal;
   readonly headersSent: boolean;
   /** Sends the response head. `endStream`: no body follows. */
   respond(status: number, headers: readonly NameValue[], endStream: boolean): void;

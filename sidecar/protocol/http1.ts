@@ -108,7 +108,7 @@ class Http1Exchange implements Exchange {
   readonly grpc: boolean;
   readonly connection: ConnectionContext;
   readonly sink: http.ServerResponse;
-  readonly #gone = new GoneSignal();
+  readonly clientGone = new GoneSignal();
   readonly #res: http.ServerResponse;
 
   constructor(req: http.IncomingMessage, res: http.ServerResponse, connection: ConnectionContext) {
@@ -126,21 +126,9 @@ class Http1Exchange implements Exchange {
     this.sink = res;
     this.#res = res;
     res.once('close', () => {
-      this.#gone.closed(res.writableFinished);
+      this.clientGone.closed(res.writableFinished);
     });
     if (!this.body) req.resume();
-  }
-
-  get gone(): boolean {
-    return this.#gone.gone;
-  }
-
-  onGone(listener: () => void): void {
-    this.#gone.on(listener);
-  }
-
-  offGone(listener: () => void): void {
-    this.#gone.off(listener);
   }
 
   get headersSent(): boolean {

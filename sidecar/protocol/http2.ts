@@ -53,7 +53,7 @@ class Http2Exchange implements Exchange {
   readonly grpc: boolean;
   readonly connection: ConnectionContext;
   readonly sink: http2.ServerHttp2Stream;
-  readonly #gone = new GoneSignal();
+  readonly clientGone = new GoneSignal();
   readonly #stream: http2.ServerHttp2Stream;
   #trailers: readonly NameValue[] = [];
 
@@ -72,25 +72,13 @@ class Http2Exchange implements Exchange {
     this.sink = stream;
     this.#stream = stream;
     stream.once('close', () => {
-      this.#gone.closed(stream.writableFinished && stream.rstCode === 0);
+      this.clientGone.closed(stream.writableFinished && stream.rstCode === 0);
     });
     stream.on('error', () => undefined);
     stream.on('wantTrailers', () => {
       if (this.#trailers.length === 0) stream.close();
       else stream.sendTrailers(toObject(this.#trailers));
     });
-  }
-
-  get gone(): boolean {
-    return this.#gone.gone;
-  }
-
-  onGone(listener: () => void): void {
-    this.#gone.on(listener);
-  }
-
-  offGone(listener: () => void): void {
-    this.#gone.off(listener);
   }
 
   get headersSent(): boolean {

@@ -22,7 +22,7 @@ export class UpgradeExchange implements Exchange {
   readonly upgrade = true;
   readonly connection: ConnectionContext;
   readonly sink: Duplex;
-  readonly #gone = new GoneSignal();
+  readonly clientGone = new GoneSignal();
   #headersSent = false;
 
   constructor(req: http.IncomingMessage, socket: Duplex, head: Buffer, connection: ConnectionContext) {
@@ -40,21 +40,9 @@ export class UpgradeExchange implements Exchange {
     this.sink = socket;
     this.connection = connection;
     socket.once('close', () => {
-      this.#gone.closed(false);
+      this.clientGone.closed(false);
     });
     socket.on('error', () => undefined);
-  }
-
-  get gone(): boolean {
-    return this.#gone.gone;
-  }
-
-  onGone(listener: () => void): void {
-    this.#gone.on(listener);
-  }
-
-  offGone(listener: () => void): void {
-    this.#gone.off(listener);
   }
 
   get headersSent(): boolean {

@@ -127,11 +127,11 @@ export function request(
   port: number,
   host: string,
   path: string,
-  options: { method?: string; headers?: http.OutgoingHttpHeaders; body?: string | Buffer } = {},
+  options: { method?: string; headers?: http.OutgoingHttpHeaders; body?: string | Buffer | undefined; agent?: http.Agent | false } = {},
 ): Promise<SimpleResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host, ...options.headers }, agent: false },
+      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host, ...options.headers }, agent: options.agent ?? false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

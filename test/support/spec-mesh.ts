@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { RunFlags } from '../../src/cli/run-command.js';
 import { startEcho, type EchoServer, type RequestLog } from '../../src/echo/index.js';
-import { serviceYaml, startTestMesh, type EchoReply, type SimpleResponse, type TestMesh } from './mesh.js';
+import { request, serviceYaml, startTestMesh, type SimpleResponse, type TestMesh } from './mesh.js';
 
 export interface LoggedEcho {
   server: EchoServer;
@@ -111,28 +111,7 @@ function meshYaml(echoes: Record<string, LoggedEcho>, options: Omit<SpecMeshOpti
 
 /** One HTTP/1.1 request with the Host of our choosing; a new connection unless `agent` keeps one. */
 export function send(port: number, path: string, o: SpecRequest, agent: http.Agent | false = false): Promise<SimpleResponse> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path, method: o.method ?? 'GET', headers: { host: o.host ?? 'echo', ...o.headers }, agent },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          let json: EchoReply | undefined;
-          try {
-            json = (res.headers['content-type'] ?? '').includes('json') ? (JSON.parse(body) as EchoReply) : undefined;
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(o.body);
-  });
+  return request(port, o.host ?? 'echo', path, { ...(o.method === undefined ? {} : { method: o.method }), headers: o.headers ?? {}, body: o.body, agent });
 }
 
 async function closeEchoes(echoes: Record<string, LoggedEcho>): Promise<void> {

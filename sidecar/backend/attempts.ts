@@ -84,7 +84,8 @@ export async function runAttempts(ex: Exchange, plan: ForwardPlan, target: Attem
   const timer = deadline === undefined ? undefined : setTimeout(() => { control.abortAll(TIMED_OUT); }, deadline - started);
   try {
     const body = await prepareBody(o.body, o.retry !== undefined && o.retry.attempts > 0, o.replayLimit);
-    const excluded = new Set<string>();
+    // Endpoints a retry should avoid; most requests never retry, so it is made on the first one.
+    let excluded: Set<string> | undefined;
     for (let attempt = 1; ; attempt++) {
       const lease = target.pick(excluded);
       if (!lease) {
@@ -126,7 +127,7 @@ export async function runAttempts(ex: Exchange, plan: ForwardPlan, target: Attem
         clearTimeout(attemptTimer);
         if (response) discardBody(response.body);
         lease.release();
-        excluded.add(lease.key);
+        (excluded ??= new Set<string>()).add(lease.key);
         await sleep(decision.delayMs);
         if (control.reason !== undefined) return failWith(ex, o, control.reason);
         continue;

@@ -28,6 +28,10 @@ class H2cAgent extends http2wrapper.Agent {
       }, this.#connectTimeoutMs);
       socket.once('connect', () => {
         clearTimeout(timer);
+        // http2-wrapper keys sessions by the origin it reads off the socket (`servername`, else
+        // the remote address): a plain socket must look like the https origin we asked for, or
+        // no session is ever found again and every request opens a new connection.
+        (socket as net.Socket & { servername?: string | false }).servername = false;
         resolve(socket as never);
       });
       socket.once('error', (err) => {
@@ -47,7 +51,9 @@ export class Http2Upstream implements UpstreamClient {
 
   async request(req: UpstreamRequest): Promise<UpstreamResponse> {
     const { endpoint } = req;
-    const origin = endpoint.address.includes(':') ? `http://[${endpoint.address}]:${endpoint.port}` : `http://${endpoint.address}:${endpoint.port}`;
+    // The agent only pools `https:` origins; the connection is still plain h2c (createConnection) and
+    // the request says `:scheme: http`.
+    const origin = endpoint.address.includes(':') ? `https://[${endpoint.address}]:${endpoint.port}` : `https://${endpoint.address}:${endpoint.port}`;
     const headers = toH2Headers(req);
     let stream: http2.ClientHttp2Stream;
     try {

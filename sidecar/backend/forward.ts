@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { HttpRuleIR, ServiceRef } from '../../src/ir/index.js';
 import { routeKey, ruleKey } from '../../src/ir/index.js';
-import type { Destination, MeshView } from '../config/mesh-view.js';
+import { splitAuthority, type Destination, type MeshView } from '../config/mesh-view.js';
 import type { Clusters } from '../endpoint/clusters.js';
 import { refusingLoops } from '../endpoint/loop-guard.js';
 import type { UpstreamClient } from '../endpoint/upstream.js';
@@ -17,6 +17,7 @@ import type { Exchange } from '../protocol/exchange.js';
 import { parseGrpcTimeout } from '../protocol/grpc-timeout.js';
 import { planRequest, type ForwardPlan } from '../route/http-plan.js';
 import { matchHttp, parseRequestTarget, prepareRequest, type NameValue } from '../route/match.js';
+import { firstHeader } from '../route/request.js';
 import { answerCustomError, answerError, answerLocal } from './answer.js';
 import { runAttempts, type AttemptTarget } from './attempts.js';
 import { startMirrors } from './mirror.js';
@@ -171,7 +172,7 @@ export class HttpForwarder {
       timeouts: rule?.timeouts,
       // An upgraded connection's "body" is the client's socket: it cannot be buffered for a retry.
       retry: upgrade ? undefined : rule?.retry,
-      grpcTimeoutMs: ex.grpc ? parseGrpcTimeout(headerOf(ex.headers, 'grpc-timeout')) : undefined,
+      grpcTimeoutMs: ex.grpc ? parseGrpcTimeout(firstHeader(ex.headers, 'grpc-timeout')) : undefined,
       labels,
       random: this.#deps.random,
       replayLimit: this.#deps.replayLimit,
@@ -197,20 +198,20 @@ export class HttpForwarder {
 
   /** A destination that is no Service goes where the client addressed it, untouched. */
   async #passThrough(ex: Exchange, labels: RequestLabels): Promise<number> {
-    const dst = ex.connection.origDst ?? hostAddress(ex.authority);
+    const byHost = splitAuthority(ex.authority);
+    const dst = ex.connection.origDst ?? (byHost && { address: byHost.host, port: byHost.port });
     if (!dst) {
       labels.errorCode = ProxyErrorCode.BadRequest;
       return answerError(ex, ProxyErrorCode.BadRequest, `cannot tell where ${JSON.stringify(ex.authority)} is`);
-    }
-    if (isSelf(ex, dst)) {
-      labels.errorCode = ProxyErrorCode.RequestLoop;
-      return answerError(ex, ProxyErrorCode.RequestLoop, `${dst.address}:${dst.port} is this proxy's own listener`);
     }
     labels.backend = 'passthrough';
     return this.#direct(ex, labels, dst, 'passthrough');
   }
 
-  /** Forwards as received to one address: pass-through and inbound delivery to the app. */
+  /**
+   * Forwards as received to one address: pass-through and inbound delivery to the app. The loop
+   * guard refuses an address that is this listener (508), as for Service endpoints.
+   */
   async #direct(ex: Exchange, labels: RequestLabels, dst: { address: string; port: number }, destination: string): Promise<number> {
     const endpoint = { address: dst.address, port: dst.port };
     const plan = plainPlan(ex, { namespace: '', name: '' }, dst.port);
@@ -218,7 +219,10 @@ export class HttpForwarder {
     return runAttempts(
       ex,
       plan,
-      { pick: () => ({ endpoint: { ...endpoint, ready: true, serving: true, terminating: false }, key: `${dst.address}:${dst.port}`, release }), client: ex.upgrade === true ? this.#deps.upgrade : ex.version === 2 ? this.#deps.h2 : this.#deps.h1 },
+      {
+        pick: () => ({ endpoint: { ...endpoint, ready: true, serving: true, terminating: false }, key: `${dst.address}:${dst.port}`, release }),
+        client: refusingLoops(ex.upgrade === true ? this.#deps.upgrade : ex.version === 2 ? this.#deps.h2 : this.#deps.h1, ex.connection),
+      },
       { timeouts: undefined, retry: undefined, grpcTimeoutMs: undefined, labels, random: this.#deps.random, replayLimit: 0, destination, body: ex.body },
     );
   }
@@ -254,33 +258,14 @@ function withHost(ex: Exchange): NameValue[] {
   return ex.authority === '' ? ex.headers : [['host', ex.authority], ...ex.headers];
 }
 
-function headerOf(headers: readonly NameValue[], name: string): string | undefined {
-  for (const [n, v] of headers) if (n === name || n.toLowerCase() === name) return v;
-  return undefined;
-}
-
 /** A HeaderCarrier over the request's header list (the tracer reads and writes trace headers). */
 function carrierOf(headers: NameValue[]): { get(name: string): string | undefined; set(name: string, value: string): void } {
   return {
-    get: (name) => headerOf(headers, name),
+    get: (name) => firstHeader(headers, name),
     set: (name, value) => {
       const at = headers.findIndex(([n]) => n.toLowerCase() === name);
       if (at >= 0) headers[at] = [name, value];
       else headers.push([name, value]);
     },
   };
-}
-
-function hostAddress(authority: string): { address: string; port: number } | undefined {
-  const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d{1,5}))?$/.exec(authority);
-  if (!m) return undefined;
-  const address = m[1] ?? m[2];
-  if (address === undefined || address === '') return undefined;
-  return { address, port: m[3] === undefined ? 80 : Number(m[3]) };
-}
-
-function isSelf(ex: Exchange, dst: { address: string; port: number }): boolean {
-  const c = ex.connection;
-  if (dst.port !== c.localPort) return false;
-  return dst.address === c.localAddress || dst.address === 'localhost' || (c.localAddress === '0.0.0.0' && /^127\./.test(dst.address));
 }

@@ -3,7 +3,7 @@
 // proxy's throughput). Bodies stream both ways with backpressure; undici frames them as the
 // headers say (Content-Length kept, otherwise chunked).
 import { Agent } from 'undici';
-import { stripHopByHop } from '../protocol/hop-by-hop.js';
+import { endToEndPairs } from '../protocol/hop-by-hop.js';
 import type { NameValue } from '../route/request.js';
 import { classifyUpstreamError, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from './upstream.js';
 
@@ -52,7 +52,7 @@ export class Http1Upstream implements UpstreamClient {
       } as Parameters<Agent['request']>[0]);
       return {
         status: res.statusCode,
-        headers: fromRawHeaders(res.headers as unknown as string[]),
+        headers: endToEndPairs(res.headers as unknown as string[]),
         body: res.body,
         trailers: () => fromUndiciHeaders(res.trailers),
       };
@@ -70,13 +70,6 @@ function origin(address: string, port: number): string {
   return address.includes(':') ? `http://[${address}]:${port}` : `http://${address}:${port}`;
 }
 
-function fromRawHeaders(raw: readonly string[]): NameValue[] {
-  const kept = stripHopByHop(raw);
-  const out: NameValue[] = [];
-  for (let i = 0; i < kept.length; i += 2) out.push([kept[i] ?? '', kept[i + 1] ?? '']);
-  return out;
-}
-
 function fromUndiciHeaders(headers: Record<string, string | string[] | undefined>): NameValue[] {
   const flat: string[] = [];
   for (const name of Object.keys(headers)) {
@@ -85,8 +78,5 @@ function fromUndiciHeaders(headers: Record<string, string | string[] | undefined
     if (Array.isArray(value)) for (const v of value) flat.push(name, v);
     else flat.push(name, value);
   }
-  const kept = stripHopByHop(flat);
-  const out: NameValue[] = [];
-  for (let i = 0; i < kept.length; i += 2) out.push([kept[i] ?? '', kept[i + 1] ?? '']);
-  return out;
+  return endToEndPairs(flat);
 }

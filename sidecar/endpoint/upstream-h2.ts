@@ -5,6 +5,7 @@
 import net from 'node:net';
 import http2 from 'node:http2';
 import http2wrapper from 'http2-wrapper';
+import { fromH2Headers, toH2Headers } from '../protocol/h2-headers.js';
 import type { NameValue } from '../route/request.js';
 import { classifyUpstreamError, UpstreamError, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from './upstream.js';
 
@@ -54,7 +55,7 @@ export class Http2Upstream implements UpstreamClient {
     // The agent only pools `https:` origins; the connection is still plain h2c (createConnection) and
     // the request says `:scheme: http`.
     const origin = endpoint.address.includes(':') ? `https://[${endpoint.address}]:${endpoint.port}` : `https://${endpoint.address}:${endpoint.port}`;
-    const headers = toH2Headers(req);
+    const headers = toH2Headers(req.headers, { ':method': req.method, ':path': req.target, ':authority': req.authority, ':scheme': 'http' });
     let stream: http2.ClientHttp2Stream;
     try {
       stream = await this.#agent.request(origin, {}, headers, { endStream: req.body === undefined });
@@ -108,34 +109,4 @@ export class Http2Upstream implements UpstreamClient {
     this.#agent.destroy();
     return Promise.resolve();
   }
-}
-
-function toH2Headers(req: UpstreamRequest): http2.OutgoingHttpHeaders {
-  const out: Record<string, string | string[]> = {
-    ':method': req.method,
-    ':path': req.target,
-    ':authority': req.authority,
-    ':scheme': 'http',
-  };
-  for (const [rawName, value] of req.headers) {
-    const name = rawName.toLowerCase();
-    const prev = out[name];
-    if (prev === undefined) out[name] = value;
-    // RFC 9113 §8.2.3: cookies may be split; other repeats become a list Node sends as repeats.
-    else if (Array.isArray(prev)) prev.push(value);
-    else out[name] = [prev, value];
-  }
-  return out;
-}
-
-export function fromH2Headers(headers: http2.IncomingHttpHeaders): NameValue[] {
-  const out: NameValue[] = [];
-  for (const name of Object.keys(headers)) {
-    if (name.startsWith(':')) continue;
-    const value = headers[name];
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) out.push([name, v]);
-    else out.push([name, value]);
-  }
-  return out;
 }

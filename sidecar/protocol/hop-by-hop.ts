@@ -16,6 +16,8 @@
 // - Upgrade is removed unless the caller is forwarding an upgrade (keepUpgrade), in which case it
 //   is kept and `Connection: upgrade` is written back, the one Connection option that must survive.
 
+import type { NameValue } from '../route/request.js';
+
 /** Lower-case names removed from every message, listed or not. */
 export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
   'connection',
@@ -163,6 +165,24 @@ export function stripHopByHopObject(headers: Readonly<HeaderObject>, options?: S
       out.upgrade = value;
       out.connection = 'upgrade';
     }
+  }
+  return out;
+}
+
+export interface PairOptions extends StripOptions {
+  /** Lower-case names also left out (end-to-end fields the proxy carries elsewhere, e.g. host). */
+  drop?: ReadonlySet<string>;
+}
+
+/** The end-to-end fields of a flat raw list as [name, value] pairs (case, order and repeats kept). */
+export function endToEndPairs(raw: readonly string[], options?: PairOptions): NameValue[] {
+  const kept = stripHopByHop(raw, options);
+  const drop = options?.drop;
+  const out: NameValue[] = [];
+  for (let i = 0; i < kept.length; i += 2) {
+    const name = kept[i] as string;
+    if (drop !== undefined && drop.has(name.toLowerCase())) continue;
+    out.push([name, kept[i + 1] as string]);
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { ERROR_HEADER, ProxyErrorCode } from '../errors.js';
 import type { ConnectionContext } from '../listen/connection.js';
 import type { NameValue } from '../route/request.js';
 import { GoneSignal, type Exchange } from './exchange.js';
-import { stripHopByHop } from './hop-by-hop.js';
+import { endToEndPairs } from './hop-by-hop.js';
 
 export interface Http1Handlers {
   contextOf(socket: Duplex): ConnectionContext;
@@ -163,17 +163,11 @@ class Http1Exchange implements Exchange {
   }
 }
 
+// Host travels as the authority; Expect was answered here (100-continue).
+const CARRIED_ELSEWHERE: ReadonlySet<string> = new Set(['host', 'expect']);
+
 function endToEndHeaders(raw: readonly string[]): NameValue[] {
-  const kept = stripHopByHop(raw);
-  const out: NameValue[] = [];
-  for (let i = 0; i < kept.length; i += 2) {
-    const name = kept[i] as string;
-    // Host travels as the authority; Expect was answered here (100-continue).
-    if (name.length === 4 && name.toLowerCase() === 'host') continue;
-    if (name.length === 6 && name.toLowerCase() === 'expect') continue;
-    out.push([name, kept[i + 1] as string]);
-  }
-  return out;
+  return endToEndPairs(raw, { drop: CARRIED_ELSEWHERE });
 }
 
 /** RFC 9112 §6.3: a request has a body only with Content-Length (> 0 or 0) or Transfer-Encoding. */

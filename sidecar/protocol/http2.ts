@@ -3,11 +3,13 @@
 // any response is a Trailers-Only response (see backend/answer.ts).
 import http2 from 'node:http2';
 import type { Duplex } from 'node:stream';
-import { fromH2Headers } from '../endpoint/upstream-h2.js';
+import { fromH2Headers, toH2Headers } from './h2-headers.js';
 import type { ConnectionContext } from '../listen/connection.js';
 import type { NameValue } from '../route/request.js';
 import { GoneSignal, type Exchange } from './exchange.js';
-import { stripHopByHop } from './hop-by-hop.js';
+import { endToEndPairs } from './hop-by-hop.js';
+
+const HOST: ReadonlySet<string> = new Set(['host']);
 
 const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR } = http2.constants;
 
@@ -62,10 +64,8 @@ class Http2Exchange implements Exchange {
     this.target = headers[':path'] ?? '/';
     this.authority = headers[':authority'] ?? headers.host ?? '';
     const flat: string[] = [];
-    for (const [name, value] of fromH2Headers(headers)) if (name !== 'host') flat.push(name, value);
-    const kept = stripHopByHop(flat);
-    this.headers = [];
-    for (let i = 0; i < kept.length; i += 2) this.headers.push([kept[i] as string, kept[i + 1] as string]);
+    for (const [name, value] of fromH2Headers(headers)) flat.push(name, value);
+    this.headers = endToEndPairs(flat, { drop: HOST });
     this.body = stream.readableEnded || stream.endAfterHeaders ? undefined : stream;
     this.grpc = (headers['content-type'] ?? '').startsWith('application/grpc');
     this.connection = connection;
@@ -77,7 +77,7 @@ class Http2Exchange implements Exchange {
     stream.on('error', () => undefined);
     stream.on('wantTrailers', () => {
       if (this.#trailers.length === 0) stream.close();
-      else stream.sendTrailers(toObject(this.#trailers));
+      else stream.sendTrailers(toH2Headers(this.#trailers));
     });
   }
 
@@ -87,7 +87,7 @@ class Http2Exchange implements Exchange {
 
   respond(status: number, headers: readonly NameValue[], endStream: boolean): void {
     if (this.#stream.destroyed) return;
-    const out = toObject(headers);
+    const out = toH2Headers(headers);
     out[':status'] = status;
     this.#stream.respond(out, endStream ? { endStream: true } : { waitForTrailers: true });
   }
@@ -100,17 +100,4 @@ class Http2Exchange implements Exchange {
   reset(): void {
     this.#stream.close(this.#stream.headersSent ? NGHTTP2_INTERNAL_ERROR : NGHTTP2_CANCEL);
   }
-}
-
-/** Lower-cased names (HTTP/2 requires it), repeats as lists; connection-specific ones never reach here. */
-function toObject(headers: readonly NameValue[]): http2.OutgoingHttpHeaders {
-  const out: Record<string, string | string[] | number> = {};
-  for (const [rawName, value] of headers) {
-    const name = rawName.toLowerCase();
-    const prev = out[name];
-    if (prev === undefined) out[name] = value;
-    else if (Array.isArray(prev)) prev.push(value);
-    else out[name] = [String(prev), value];
-  }
-  return out;
 }

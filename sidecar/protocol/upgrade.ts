@@ -8,7 +8,9 @@ import type { ConnectionContext } from '../listen/connection.js';
 import { classifyUpstreamError, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from '../endpoint/upstream.js';
 import type { NameValue } from '../route/request.js';
 import { GoneSignal, type Exchange } from './exchange.js';
-import { stripHopByHop } from './hop-by-hop.js';
+import { endToEndPairs } from './hop-by-hop.js';
+
+const HOST: ReadonlySet<string> = new Set(['host']);
 
 export class UpgradeExchange implements Exchange {
   readonly version = 1;
@@ -29,12 +31,7 @@ export class UpgradeExchange implements Exchange {
     this.method = req.method ?? 'GET';
     this.target = req.url ?? '/';
     this.authority = req.headers.host ?? '';
-    const kept = stripHopByHop(req.rawHeaders, { keepUpgrade: true });
-    this.headers = [];
-    for (let i = 0; i < kept.length; i += 2) {
-      const name = kept[i] as string;
-      if (name.toLowerCase() !== 'host') this.headers.push([name, kept[i + 1] as string]);
-    }
+    this.headers = endToEndPairs(req.rawHeaders, { keepUpgrade: true, drop: HOST });
     if (head.length > 0) socket.unshift(head);
     this.body = socket;
     this.sink = socket;
@@ -102,11 +99,11 @@ export class UpgradeUpstream implements UpstreamClient {
         socket.on('error', () => client.destroy());
         client.on('error', () => socket.destroy());
         client.once('close', () => socket.destroy());
-        resolve({ status: 101, headers: rawPairs(res.rawHeaders), body: socket, trailers: () => [] });
+        resolve({ status: 101, headers: endToEndPairs(res.rawHeaders, { keepUpgrade: true }), body: socket, trailers: () => [] });
       });
       upstream.once('response', (res: http.IncomingMessage) => {
         upstream.setTimeout(0);
-        resolve({ status: res.statusCode ?? 502, headers: rawPairs(stripHopByHop(res.rawHeaders)), body: res, trailers: () => [] });
+        resolve({ status: res.statusCode ?? 502, headers: endToEndPairs(res.rawHeaders), body: res, trailers: () => [] });
       });
       upstream.end();
     });
@@ -115,10 +112,4 @@ export class UpgradeUpstream implements UpstreamClient {
   close(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-function rawPairs(raw: readonly string[]): NameValue[] {
-  const out: NameValue[] = [];
-  for (let i = 0; i < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
-  return out;
 }

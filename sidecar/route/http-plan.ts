@@ -6,7 +6,7 @@ import type { HttpFilterIR, HttpMatchIR, HttpRuleIR, MirrorTargetIR, ServiceBack
 import { chooseWeighted } from '../backend/weighted.js';
 import { corsDecision } from './cors.js';
 import { applyHeaderModifier } from './header-modifier.js';
-import type { NameValue } from './request.js';
+import { firstHeader, type NameValue } from './request.js';
 import { modifiedPath, redirectLocation } from './rewrite.js';
 
 export interface PlanInput {
@@ -96,9 +96,9 @@ export function planRequest(rule: HttpRuleIR, req: PlanInput): HttpPlan {
       case 'CORS': {
         const decision = corsDecision(filter, {
           method: req.method,
-          origin: headerOf(headers, 'origin'),
-          requestMethod: headerOf(headers, 'access-control-request-method'),
-          requestHeaders: headerOf(headers, 'access-control-request-headers'),
+          origin: firstHeader(headers, 'origin'),
+          requestMethod: firstHeader(headers, 'access-control-request-method'),
+          requestHeaders: firstHeader(headers, 'access-control-request-headers'),
         });
         if (decision.kind === 'preflight') return { kind: 'answer', status: decision.status, headers: decision.headers };
         addResponseHeaders.push(...decision.headers);
@@ -129,9 +129,4 @@ function hostOf(authority: string): string {
   if (authority.startsWith('[')) return authority.slice(0, authority.indexOf(']') + 1);
   const colon = authority.lastIndexOf(':');
   return colon >= 0 ? authority.slice(0, colon) : authority;
-}
-
-function headerOf(headers: readonly NameValue[], name: string): string | undefined {
-  for (const [n, v] of headers) if (n.toLowerCase() === name) return v;
-  return undefined;
 }

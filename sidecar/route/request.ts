@@ -44,6 +44,12 @@ export function parseRequestTarget(target: string): RequestTarget {
   return { path: normalizeRequestPath(pathForMatching), rawPath, rawQuery, query: parseQuery(rawQuery) };
 }
 
+/** The first value of a header (`lowerCaseName` lower-case; names compare case-insensitively). */
+export function firstHeader(headers: readonly NameValue[], lowerCaseName: string): string | undefined {
+  for (const [name, value] of headers) if (name === lowerCaseName || name.toLowerCase() === lowerCaseName) return value;
+  return undefined;
+}
+
 /** Builds the facts a matcher needs from what a proxy reads off the wire. */
 export function httpRequestFacts(method: string, target: string, headers: readonly NameValue[]): HttpRequestFacts {
   const { path, query } = parseRequestTarget(target);

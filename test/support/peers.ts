@@ -2,6 +2,7 @@
 // bytes and header case an echo would normalise), raw client sockets that read the wire, an echo
 // that records which connections its requests came on, and a tracker closing all of it.
 import http from 'node:http';
+import http2 from 'node:http2';
 import net from 'node:net';
 import { startEcho, type EchoServer, type RequestLog } from '../../src/echo/index.js';
 
@@ -54,6 +55,15 @@ export class Peers {
     // Tests assert on errors where they care; elsewhere a reset must not crash the runner.
     socket.on('error', () => undefined);
     return socket;
+  }
+
+  /** An h2c (prior knowledge) client session to 127.0.0.1:port, destroyed at close. */
+  h2c(port: number): http2.ClientHttp2Session {
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    this.onClose(() => {
+      session.destroy();
+    });
+    return session;
   }
 
   /** Registers a cleanup (a client, an agent, a proxy) to run before the servers close. */

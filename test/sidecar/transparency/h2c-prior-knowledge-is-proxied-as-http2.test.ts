@@ -4,7 +4,7 @@
 // port may speak nothing else), HTTP/1.1 for http ports, and what the client spoke otherwise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http2 from 'node:http2';
+import type http2 from 'node:http2';
 import type { EchoReply } from '../../support/mesh.js';
 import { request, startTestMesh, serviceYaml } from '../../support/mesh.js';
 import { Peers, within } from '../../support/peers.js';
@@ -47,10 +47,7 @@ for (const port of PORTS) {
       const echo = await peers.echo('echo');
       const mesh = await startTestMesh(serviceYaml({ name: 'svc', ...port.spec, backends: [echo.address] }));
       peers.onClose(() => mesh.close());
-      const session = http2.connect(`http://127.0.0.1:${mesh.port}`);
-      peers.onClose(() => {
-        session.destroy();
-      });
+      const session = peers.h2c(mesh.port);
       // Concurrent streams on the one client connection.
       const answers = await Promise.all([1, 2, 3, 4, 5].map((i) => h2Get(session, 'svc', `/s/${i}`, { 'x-stream': String(i) })));
       for (const [i, answer] of answers.entries()) {
@@ -91,10 +88,7 @@ test('an h2c response\'s trailers reach an h2c client', { timeout: 15_000 }, asy
     const echo = await peers.echo('echo');
     const mesh = await startTestMesh(serviceYaml({ name: 'svc', portName: 'h2c', backends: [echo.address] }));
     peers.onClose(() => mesh.close());
-    const session = http2.connect(`http://127.0.0.1:${mesh.port}`);
-    peers.onClose(() => {
-      session.destroy();
-    });
+    const session = peers.h2c(mesh.port);
     const trailers = await within(
       new Promise<http2.IncomingHttpHeaders>((resolve, reject) => {
         const stream = session.request({ ':path': '/t', ':authority': 'svc', 'x-echo-trailer': 'x-sum: 42' });
@@ -119,10 +113,7 @@ test('an h2c connection redirected to a ClusterIP goes to that Service whatever 
     // The test plays iptables' part: the connection was meant for the Service's ClusterIP.
     const proxy = await startRedirectedSidecar(serviceYaml({ name: 'svc', clusterIP: '10.96.0.40', portName: 'h2c', backends: [echo.address] }), { address: '10.96.0.40', port: 80 });
     peers.onClose(() => proxy.close());
-    const session = http2.connect(`http://127.0.0.1:${proxy.port}`);
-    peers.onClose(() => {
-      session.destroy();
-    });
+    const session = peers.h2c(proxy.port);
     const answer = await h2Get(session, 'svc.example.invalid', '/by-orig-dst');
     assert.equal(answer.status, 200, answer.body);
     const reply = JSON.parse(answer.body) as EchoReply & { protocol: string };

@@ -48,10 +48,7 @@ test('a 10 MB upload and a 10 MB download pass intact over h2c', { timeout: 30_0
     const echo = await peers.echo('echo');
     const mesh = await startTestMesh(serviceYaml({ name: 'svc', portName: 'h2c', backends: [echo.address] }));
     peers.onClose(() => mesh.close());
-    const session = http2.connect(`http://127.0.0.1:${mesh.port}`);
-    peers.onClose(() => {
-      session.destroy();
-    });
+    const session = peers.h2c(mesh.port);
     const upload = fillerBytes(3, TEN_MB);
     const up = await h2(session, { ':method': 'POST', ':path': '/up', ':authority': 'svc' }, upload);
     assert.deepEqual((JSON.parse(up.toString()) as EchoReply).body, { bytes: TEN_MB, sha256: sha256(upload) });

@@ -3,7 +3,6 @@
 // answer as it was, on HTTP/1.1, h2c and opaque TCP alike.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http2 from 'node:http2';
 import { request, startTestMesh, serviceYaml, type EchoReply } from '../../support/mesh.js';
 import { Peers, readUntil, within } from '../../support/peers.js';
 import { startRedirectedSidecar } from '../../support/redirected-sidecar.js';
@@ -52,10 +51,7 @@ test('an h2c request for an address that is no Service reaches that address over
     const outside = await peers.echo('outside');
     const mesh = await startTestMesh(UNRELATED);
     peers.onClose(() => mesh.close());
-    const session = http2.connect(`http://127.0.0.1:${mesh.port}`);
-    peers.onClose(() => {
-      session.destroy();
-    });
+    const session = peers.h2c(mesh.port);
     const authority = `127.0.0.1:${outside.address.port}`;
     const body = await within(
       new Promise<string>((resolve, reject) => {

@@ -3,7 +3,6 @@
 // the application's to interpret, and a proxy that "normalises" them changes what it asked for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http2 from 'node:http2';
 import type { EchoReply } from '../../support/mesh.js';
 import { startTestMesh, serviceYaml } from '../../support/mesh.js';
 import { Peers, headLines, readUntil, within } from '../../support/peers.js';
@@ -57,10 +56,7 @@ test('h2c :path values arrive unchanged', { timeout: 15_000 }, async () => {
     const echo = await peers.echo('echo');
     const mesh = await startTestMesh(serviceYaml({ name: 'svc', portName: 'h2c', backends: [echo.address] }));
     peers.onClose(() => mesh.close());
-    const session = http2.connect(`http://127.0.0.1:${mesh.port}`);
-    peers.onClose(() => {
-      session.destroy();
-    });
+    const session = peers.h2c(mesh.port);
     for (const target of TARGETS) {
       const stream = session.request({ ':path': target, ':authority': 'svc' });
       stream.end();

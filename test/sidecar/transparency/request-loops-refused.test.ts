@@ -3,7 +3,7 @@
 // redirected connection whose original destination is the listener itself is not proxied to it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http2 from 'node:http2';
+import type http2 from 'node:http2';
 import { once } from 'node:events';
 import { ERROR_HEADER, ProxyErrorCode } from '../../../sidecar/errors.js';
 import { request, startTestMesh, serviceYaml } from '../../support/mesh.js';
@@ -47,10 +47,7 @@ test('h2c with :authority of the proxy itself is refused with 508', { timeout: 1
   try {
     const mesh = await startTestMesh(UNRELATED);
     peers.onClose(() => mesh.close());
-    const session = http2.connect(`http://127.0.0.1:${mesh.port}`);
-    peers.onClose(() => {
-      session.destroy();
-    });
+    const session = peers.h2c(mesh.port);
     const stream = session.request({ ':path': '/', ':authority': `127.0.0.1:${mesh.port}` });
     stream.end();
     stream.resume();

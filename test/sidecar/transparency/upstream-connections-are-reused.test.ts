@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import http2 from 'node:http2';
 import { request, startTestMesh, serviceYaml } from '../../support/mesh.js';
 import { Peers, within } from '../../support/peers.js';
 
@@ -59,10 +58,7 @@ test('100 concurrent h2c streams to an h2c port share one upstream HTTP/2 connec
     const echo = await peers.echo('echo');
     const mesh = await startTestMesh(serviceYaml({ name: 'svc', portName: 'h2c', backends: [echo.address] }));
     peers.onClose(() => mesh.close());
-    const session = http2.connect(`http://127.0.0.1:${mesh.port}`);
-    peers.onClose(() => {
-      session.destroy();
-    });
+    const session = peers.h2c(mesh.port);
     const get = (i: number): Promise<number> =>
       new Promise((resolve, reject) => {
         const stream = session.request({ ':path': `/h2/${i}`, ':authority': 'svc' });

@@ -1,9 +1,14 @@
 // Runs every test file under test/ with Node's built-in runner. Node 20 does not expand globs
 // given to --test (21+ does), so the files are listed here. Extra arguments are passed through,
 // e.g. `npm run test:unit -- --test-name-pattern=golden`.
+//
+// Integration tests need a real Kubernetes API server: one is started here for the whole run
+// (scripts/kube/up.ts, which downloads or builds kube-apiserver and etcd the first time) and its
+// kubeconfig is handed to the tests in SIDELANE_TEST_KUBECONFIG.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 
 const root = 'test';
 const files = readdirSync(root, { recursive: true, withFileTypes: false })
@@ -14,9 +19,36 @@ if (files.length === 0) {
   console.error('no test files found under test/');
   process.exit(1);
 }
+
+const kube = await startKube();
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', ...process.argv.slice(2), ...files],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', env: { ...process.env, SIDELANE_TEST_KUBECONFIG: kube.kubeconfig } },
 );
+await kube.stop();
 process.exit(result.status ?? 1);
+
+async function startKube() {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/kube/up.ts', '--json'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const first = await new Promise((resolve) => {
+    const lines = createInterface(child.stdout);
+    lines.once('line', resolve);
+    child.once('exit', () => resolve(undefined));
+  });
+  if (first === undefined) {
+    console.error('could not start the Kubernetes API server the integration tests need (see the messages above)');
+    process.exit(1);
+  }
+  const info = JSON.parse(first);
+  console.error(`tests use kube-apiserver at ${info.server} (KUBECONFIG=${info.kubeconfig})`);
+  return {
+    kubeconfig: info.kubeconfig,
+    stop: async () => {
+      child.stdin.end();
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

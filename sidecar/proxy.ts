@@ -1,12 +1,13 @@
 // The sidecar: one process's listeners (outbound, inbound, admin), its config and the data path
-// stages wired together. Config arrives through `apply()` (from file mode today, the config stream
-// later); a config that fails validation is refused and the last good one stays.
+// stages wired together. Config arrives through `apply()` (from the config stream's client); a
+// config that fails validation is refused and the last good one stays.
 import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { IR_SCHEMA, redact, validate, type MeshIR } from '../src/ir/index.js';
 import { startAdminServer, type AdminServer } from './admin/server.js';
 import { HttpForwarder } from './backend/forward.js';
 import { MeshView } from './config/mesh-view.js';
+import type { Discovery } from './configsync/discovery.js';
 import type { BalancerAlgorithm } from './endpoint/balancer.js';
 import { Clusters } from './endpoint/clusters.js';
 import { Http1Upstream } from './endpoint/upstream-h1.js';
@@ -43,6 +44,11 @@ export interface SidecarOptions {
   /** Bytes of a request body kept so the request can be retried. */
   replayLimit?: number;
   random?: () => number;
+  /**
+   * On-demand config: outbound traffic to a destination the proxy holds nothing for waits briefly
+   * for the control plane's answer before routing. Without it, the applied IR is all there is.
+   */
+  discovery?: Discovery;
 }
 
 export type ApplyResult = { applied: true; version: string } | { applied: false; reason: string };
@@ -115,6 +121,7 @@ export class Sidecar {
       log: this.#log,
       random,
       replayLimit: o.replayLimit ?? 64 * 1024,
+      discovery: o.discovery,
     });
     const serve = (ex: Parameters<HttpForwarder['serve']>[0]): void => {
       void forwarder.serve(ex);
@@ -140,6 +147,7 @@ export class Sidecar {
         log: this.#log,
         random,
         connectTimeoutMs,
+        discovery: o.discovery,
       });
       server.on('connection', (socket: Socket) => {
         this.#connections.add(socket);

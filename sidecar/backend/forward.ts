@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { HttpRuleIR, ServiceRef } from '../../src/ir/index.js';
 import { routeKey, ruleKey } from '../../src/ir/index.js';
 import { splitAuthority, type Destination, type MeshView } from '../config/mesh-view.js';
+import { destinationOf, type Discovery } from '../configsync/discovery.js';
 import type { Clusters } from '../endpoint/clusters.js';
 import { refusingLoops } from '../endpoint/loop-guard.js';
 import type { UpstreamClient } from '../endpoint/upstream.js';
@@ -36,6 +37,8 @@ export interface ForwarderDeps {
   random: () => number;
   /** Bytes of request body kept for retries. */
   replayLimit: number;
+  /** On-demand config: an unknown Host is looked up before routing (known ones take no await). */
+  discovery?: Discovery | undefined;
 }
 
 /** Route/rule/backend labels of one request, for metrics, spans and the access log. */
@@ -107,6 +110,13 @@ export class HttpForwarder {
   }
 
   async #route(ex: Exchange, labels: RequestLabels): Promise<number> {
+    const discovery = this.#deps.discovery;
+    if (discovery) {
+      // Also for redirected connections: each request marks the destination used, so a kept-alive
+      // connection's Service is not dropped as idle under it.
+      const wanted = destinationOf(ex.connection.origDst, ex.authority);
+      if (wanted !== undefined && !discovery.known(wanted)) await discovery.ensure(wanted);
+    }
     const view = this.#deps.view();
     if (!view) {
       labels.errorCode = ProxyErrorCode.NotReady;

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Destination, MeshView } from '../config/mesh-view.js';
 import { passThroughTcp, routeL4, type L4Deps } from '../backend/l4.js';
+import { destinationOf, type Discovery } from '../configsync/discovery.js';
 import type { ConnectionContext, Direction } from './connection.js';
 import { isSameAsLocal, type OrigDstResolver } from './orig-dst.js';
 import { sniffProtocol } from './sniff.js';
@@ -21,6 +22,8 @@ export interface ListenerDeps extends L4Deps {
   /** How long to wait for a client's first bytes before treating the connection as opaque TCP. */
   sniffTimeoutMs: number;
   log: Logger;
+  /** On-demand config: an unknown original destination is looked up before routing. */
+  discovery?: Discovery | undefined;
 }
 
 /** Matches the HTTP/1.1 server's headersTimeout: a client this slow is gone. */
@@ -53,6 +56,11 @@ async function accept(socket: net.Socket, deps: ListenerDeps): Promise<void> {
   // A connection addressed to the listener itself was not redirected; proxying it to "its original
   // destination" would connect the proxy to itself, again and again. It is routed by Host instead.
   const origDst = reported && isSameAsLocal(socket, reported) ? undefined : reported;
+  if (origDst && deps.direction === 'outbound' && deps.discovery) {
+    // The socket is paused (pauseOnConnect): nothing the client sends is lost while this waits.
+    const wanted = destinationOf(origDst, '');
+    if (wanted !== undefined && !deps.discovery.known(wanted)) await deps.discovery.ensure(wanted);
+  }
   const view = deps.view();
   // Inbound traffic was routed by the caller's proxy; only outbound looks up Services.
   const destination = origDst && view && deps.direction === 'outbound' ? view.byAddress(origDst.address, origDst.port) : undefined;
@@ -97,6 +105,12 @@ async function accept(socket: net.Socket, deps: ListenerDeps): Promise<void> {
       deps.http1.emit('connection', socket);
       // Node's HTTP/1 parser gets the put-back bytes through 'data', which a paused socket never emits.
       socket.resume();
+      // A request body that backs up while those bytes are parsed pauses the socket before the
+      // 'resume' event restarts reading, and the server would then read on unchecked (no
+      // backpressure while nobody reads the body, e.g. during a discovery wait): say it again.
+      socket.once('resume', () => {
+        if (socket.readableFlowing === false) socket.emit('pause');
+      });
     }
     return;
   }

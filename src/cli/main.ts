@@ -1,5 +1,6 @@
 // The `sidelane` command. The only module that touches the process (argv, stdout, exit code).
 import { Command } from 'commander';
+import { registerControllerCommand } from './controller-command.js';
 import { registerEchoCommand } from './echo-command.js';
 import { registerExplainCommand } from './explain-command.js';
 import { registerDemoCommand } from './demo-command.js';
@@ -36,5 +37,6 @@ registerExplainCommand(program, io);
 registerEchoCommand(program, io);
 registerRunCommand(program, io);
 registerDemoCommand(program, io);
+registerControllerCommand(program, io);
 
 await program.parseAsync(process.argv);

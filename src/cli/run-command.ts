@@ -1,9 +1,15 @@
 // `sidelane run -f <file|dir> [-f …]`: a local mesh without a cluster. The control plane runs in
 // file mode (the translator fed by YAML files, watched for edits) and one outbound proxy serves a
-// workload of `--namespace`, routing by Host. Endpoints come from EndpointSlice manifests.
+// workload of `--namespace`, routing by Host. Endpoints come from EndpointSlice manifests. The
+// proxy gets its config the way it does in a cluster: from a config server, over gRPC, on demand.
+import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
+import type { Registry } from 'prom-client';
 import { formatManifestError } from '../api/objects.js';
 import { watchManifests, type ManifestWatcher } from '../controller/file-watch.js';
+import { ConfigServer } from '../configsync/server.js';
+import { ConfigClient } from '../../sidecar/configsync/client.js';
 import { DEFAULT_CLUSTER_DOMAIN } from '../translate/index.js';
 import { createLogger, type LogLevel } from '../../sidecar/observe/log.js';
 import { createTracing } from '../../sidecar/observe/tracing.js';
@@ -22,13 +28,29 @@ export interface RunFlags {
   accessLog: boolean;
   logLevel: LogLevel;
   balancer: BalancerAlgorithm;
+  /** Where the in-process config server listens (default 127.0.0.1:0, any free port). */
+  configListen?: string;
 }
 
 export interface RunningMesh {
   sidecar: Sidecar;
   watcher: ManifestWatcher;
+  /** The file-mode control plane's config server the proxy is fed from. */
+  configServer: ConfigServer;
+  configClient: ConfigClient;
+  /** Where configServer listens, `host:port`. */
+  configAddress: string;
+  /**
+   * Resolves true once the proxy has answered (ACK/NACK) every delta the config server sent it, so
+   * whatever was published before the call is in effect; false after `timeoutMs`. The server only
+   * sends a proxy what changed for it: the proxy's version need not move on every publish.
+   */
+  settled(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** How long startMesh waits for the proxy to apply the first good config through the config stream. */
+const FIRST_CONFIG_MS = 5000;
 
 export function registerRunCommand(program: Command, io: CliIo): void {
   program
@@ -42,6 +64,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .option('--access-log', 'log every request (JSON, one line each)', false)
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info')
     .option('--balancer <algorithm>', 'p2c (least outstanding requests of two random endpoints) or round-robin', 'p2c')
+    .option('--config-listen <addr>', 'config server the proxy (and others) get config from over gRPC', '127.0.0.1:0')
     .action(async (flags: RunFlags) => {
       const mesh = await startMesh(flags, io);
       const signal = await (io.untilShutdown?.() ?? new Promise<string>(() => undefined));
@@ -50,7 +73,10 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     });
 }
 
-/** Starts the proxy and the file watcher; the first good config makes the proxy ready. */
+/**
+ * Starts the config server, the proxy (fed by a config client, as in a cluster) and the file
+ * watcher publishing into the server; resolves once the first good config is applied, if any.
+ */
 export async function startMesh(flags: RunFlags, io: CliIo): Promise<RunningMesh> {
   const log = createLogger({ level: flags.logLevel });
   const tracing = createTracing({
@@ -58,7 +84,16 @@ export async function startMesh(flags: RunFlags, io: CliIo): Promise<RunningMesh
     serviceName: 'sidelane-proxy',
     onWarning: (message) => { log.warn(message); },
   });
-  const sidecar = new Sidecar({
+  const configServer = new ConfigServer({ log: log.child({ component: 'config-server' }), replica: 'sidelane-run' });
+  const bound = await configServer.listen(loopbackByDefaultText(flags.configListen ?? '127.0.0.1:0'));
+  const configAddress = `${dialable(bound.host)}:${bound.port}`;
+  const configClient: ConfigClient = new ConfigClient({
+    targets: [configAddress],
+    identity: { pod: 'sidelane-run', namespace: flags.namespace, serviceAccount: 'default', node: hostname(), podIps: [], kind: 'sidecar' },
+    apply: (ir, version) => sidecar.apply(ir, version),
+    log: log.child({ component: 'config-client' }),
+  });
+  const sidecar: Sidecar = new Sidecar({
     namespace: flags.namespace,
     outbound: loopbackByDefault(flags.listen),
     admin: loopbackByDefault(flags.admin),
@@ -66,15 +101,17 @@ export async function startMesh(flags: RunFlags, io: CliIo): Promise<RunningMesh
     tracing,
     accessLog: flags.accessLog,
     balancer: flags.balancer,
+    discovery: configClient,
   });
   await sidecar.start();
+  configClient.start();
   const watcher = await watchManifests({
     paths: flags.filename,
     defaultNamespace: flags.namespace,
     clusterDomain: flags.clusterDomain,
     onConfig: (update) => {
       for (const w of update.warnings) log.warn(formatManifestError(w));
-      sidecar.apply(update.ir, update.version);
+      configServer.publish({ ir: update.ir, version: update.version, changedAt: performance.now() });
     },
     onProblem: (report) => {
       for (const e of report.errors) log.error(formatManifestError(e));
@@ -82,25 +119,67 @@ export async function startMesh(flags: RunFlags, io: CliIo): Promise<RunningMesh
       log.warn({ kept: report.kept ?? null }, 'config not applied; the last good config stays');
     },
   });
+  if (watcher.current() !== undefined && !(await configClient.whenApplied(FIRST_CONFIG_MS))) {
+    log.warn({ config: configAddress }, 'the proxy has not applied the first config yet');
+  }
   const outbound = sidecar.address('outbound');
   const admin = sidecar.address('admin');
   io.err(
     `sidelane run: proxy on ${outbound?.host ?? '?'}:${outbound?.port ?? '?'}, admin on http://${admin?.host ?? '?'}:${admin?.port ?? '?'}` +
+      `, config server on ${configAddress}` +
       ` (${sidecar.ready ? `config ${sidecar.version ?? ''}` : 'no valid config yet'})`,
   );
   return {
     sidecar,
     watcher,
+    configServer,
+    configClient,
+    configAddress,
+    settled: (timeoutMs) => deltasAnswered(configServer.registry, timeoutMs),
     close: async () => {
       await watcher.close();
+      await configClient.close();
       await sidecar.close();
+      await configServer.close();
       await tracing.shutdown();
     },
   };
+}
+
+/** Polls the server's counters: one proxy, so pushes = ACKs + NACKs means none is in flight. */
+async function deltasAnswered(registry: Registry, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const [pushes, acks, nacks] = await Promise.all(
+      ['pushes_total', 'acks_total', 'nacks_total'].map((name) => counterValue(registry, `sidelane_configsync_${name}`)),
+    );
+    if (pushes === (acks ?? 0) + (nacks ?? 0)) return true;
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function counterValue(registry: Registry, name: string): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  return values.reduce((sum, v) => sum + v.value, 0);
 }
 
 /** A local mesh must not open a proxy to the network unless asked: no host means loopback. */
 function loopbackByDefault(text: string): { host: string; port: number } {
   const { host, port } = parseListenAddress(text);
   return { host: host ?? '127.0.0.1', port };
+}
+
+function loopbackByDefaultText(text: string): string {
+  const { host, port } = loopbackByDefault(text);
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** The address a local client dials for a server bound to `host` (a wildcard means this machine). */
+function dialable(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }

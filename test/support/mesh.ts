@@ -44,14 +44,15 @@ export async function startTestMesh(manifests: string, flags: Partial<RunFlags> 
     adminPort: mesh.sidecar.address('admin')?.port ?? 0,
     dir,
     async update(next: string) {
-      const before = mesh.sidecar.version;
+      const before = mesh.watcher.current()?.version;
       const tmp = join(dir, '.next.tmp');
       await writeFile(tmp, next);
       await rename(tmp, file);
       await mesh.watcher.reload();
-      const deadline = Date.now() + 5000;
-      while (mesh.sidecar.version === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      if (mesh.sidecar.version === before) throw new Error('the proxy did not apply the updated manifests');
+      if (mesh.watcher.current()?.version === before) throw new Error('the updated manifests did not load as a new config');
+      // The proxy gets only what changed for it (its version may not move): wait until it has
+      // answered every delta the config server sent it.
+      if (!(await mesh.settled(5000))) throw new Error('the proxy did not apply the updated manifests');
     },
     async close() {
       await mesh.close();

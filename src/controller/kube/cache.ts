@@ -1,0 +1,141 @@
+// The controller's view of the cluster: informers for every kind the translator reads, and the
+// ClusterSnapshot built from them through the same classify() as file mode, so Gateway API
+// objects of any served version reach the translator converted to v1 and defaulted.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { classify, type Classified, type KubeObject } from '../../api/objects.js';
+import type { BackoffOptions } from './backoff.js';
+import { GatewayInformers } from './gateway-informers.js';
+import { Informer, type ChangeType } from './informers.js';
+import type { KubeHttp } from './kube-http.js';
+import { CORE_RESOURCES, ROUTE_KINDS, SECRET_RESOURCE, type ServedResource } from './resources.js';
+import { SecretInformers } from './secret-informers.js';
+
+export interface ClusterCacheOptions {
+  kubeConfig: KubeConfig;
+  http: KubeHttp;
+  log: Logger;
+  crdRetryMs: number;
+  /** Anything the snapshot is built from changed (objects, watched kinds, sync state). */
+  onChange: () => void;
+  /** A watch event arrived, for metrics. */
+  onWatchEvent?: (kind: string, type: string) => void;
+  backoff?: BackoffOptions;
+  watchTimeoutSeconds?: [number, number];
+}
+
+/** Namespace given to objects without one; objects from the API server always have one. */
+const NO_NAMESPACE = 'default';
+
+export class ClusterCache {
+  readonly #options: ClusterCacheOptions;
+  readonly #core: Informer[];
+  readonly #gateway: GatewayInformers;
+  readonly #secrets: SecretInformers;
+  #wasSynced = false;
+  #closed = false;
+
+  constructor(options: ClusterCacheOptions) {
+    this.#options = options;
+    this.#core = CORE_RESOURCES.map((resource) => this.#informer(resource));
+    this.#gateway = new GatewayInformers({
+      http: options.http,
+      log: options.log,
+      crdRetryMs: options.crdRetryMs,
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      makeInformer: (resource, notFound) => this.#informer(resource, { notFound }),
+      onChange: () => {
+        // The Gateway kind itself may have come or gone.
+        this.#secrets.update(this.#gateway.informer('Gateway')?.list() ?? []);
+        this.#changed();
+      },
+    });
+    this.#secrets = new SecretInformers((namespace, name) =>
+      this.#informer(SECRET_RESOURCE, { namespace, fieldSelector: `metadata.name=${name}` }),
+    );
+  }
+
+  start(): void {
+    for (const informer of this.#core) informer.start();
+    this.#gateway.start();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#core.map((i) => i.stop()), this.#gateway.close(), this.#secrets.close()]);
+  }
+
+  /**
+   * Every kind has been listed once (a missing CRD counts as listed and empty). Stays true
+   * afterwards: a kind whose watch breaks keeps its last contents while it reconnects.
+   */
+  synced(): boolean {
+    if (this.#wasSynced) return true;
+    this.#wasSynced =
+      this.#core.every((i) => i.synced) && this.#gateway.discovered && this.#gateway.informers().every((i) => i.synced);
+    return this.#wasSynced;
+  }
+
+  problems(): string[] {
+    const informers = [...this.#core, ...this.#gateway.informers(), ...this.#secrets.informers()];
+    return [
+      ...this.#gateway.problems(),
+      ...informers.map((i) => i.problem).filter((p): p is string => p !== undefined),
+    ];
+  }
+
+  /** The translator's input, through classify like file mode (errors: objects it could not use). */
+  snapshot(): Classified {
+    const informers = [...this.#core, ...this.#gateway.informers(), ...this.#secrets.informers()];
+    return classify(
+      informers.flatMap((i) => i.list()),
+      NO_NAMESPACE,
+    );
+  }
+
+  /** Route objects as stored (not converted), with the resource they are served as. */
+  routes(): { resource: ServedResource; object: KubeObject }[] {
+    return this.#gateway
+      .informers()
+      .filter((i) => ROUTE_KINDS.has(i.resource.kind))
+      .flatMap((i) => i.list().map((object) => ({ resource: i.resource, object })));
+  }
+
+  route(kind: string, namespace: string, name: string): { resource: ServedResource; object: KubeObject | undefined } | undefined {
+    const informer = this.#gateway.informer(kind);
+    return informer ? { resource: informer.resource, object: informer.get(name, namespace) } : undefined;
+  }
+
+  #informer(resource: ServedResource, extra: { namespace?: string; fieldSelector?: string; notFound?: () => void } = {}): Informer {
+    const { kubeConfig, http, log, backoff, watchTimeoutSeconds, onWatchEvent } = this.#options;
+    return new Informer({
+      kubeConfig,
+      http,
+      log,
+      resource,
+      ...(extra.namespace === undefined ? {} : { namespace: extra.namespace }),
+      ...(extra.fieldSelector === undefined ? {} : { fieldSelector: extra.fieldSelector }),
+      ...(backoff ? { backoff } : {}),
+      ...(watchTimeoutSeconds ? { watchTimeoutSeconds } : {}),
+      onChange: (type, obj) => {
+        this.#objectChanged(resource, type, obj);
+      },
+      onSynced: () => {
+        this.#changed();
+      },
+      onWatchEvent: (type) => onWatchEvent?.(resource.kind, type),
+      ...(extra.notFound ? { onNotFound: extra.notFound } : {}),
+    });
+  }
+
+  #objectChanged(resource: ServedResource, _type: ChangeType, _obj: KubeObject): void {
+    if (resource.kind === 'Gateway') {
+      this.#secrets.update(this.#gateway.informer('Gateway')?.list() ?? []);
+    }
+    this.#changed();
+  }
+
+  #changed(): void {
+    if (!this.#closed) this.#options.onChange();
+  }
+}

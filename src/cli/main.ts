@@ -4,6 +4,7 @@ import { registerControllerCommand } from './controller-command.js';
 import { registerEchoCommand } from './echo-command.js';
 import { registerExplainCommand } from './explain-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerProxyCommand } from './proxy-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerTranslateCommand } from './translate-command.js';
 import type { CliIo } from './io.js';
@@ -38,5 +39,6 @@ registerEchoCommand(program, io);
 registerRunCommand(program, io);
 registerDemoCommand(program, io);
 registerControllerCommand(program, io);
+registerProxyCommand(program, io);
 
 await program.parseAsync(process.argv);

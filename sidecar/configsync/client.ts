@@ -5,20 +5,15 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { MeshIR } from '../../src/ir/index.js';
-import { newConfigSyncClient, type ConfigSyncClient, type Delta, type ProxyMessageInput, type ServerMessage } from '../../src/configsync/proto.js';
+import { newConfigSyncClient, type ConfigSyncClient, type ProxyIdentity as WireIdentity, type Delta, type ProxyMessageInput, type ServerMessage } from '../../src/configsync/proto.js';
 import { INBOUND_DESTINATION, parseResourceName } from '../../src/configsync/resources.js';
 import type { ApplyResult } from '../proxy.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../../src/shared/backoff.js';
 import { DestinationCache, type Discovery } from './discovery.js';
 import { ResourceStore } from './store.js';
 
 /** Who this proxy is: the server picks consumer routes by namespace and inbound Services by pod IP. */
-export interface ProxyIdentity {
-  pod: string;
-  namespace: string;
-  serviceAccount: string;
-  node: string;
-  podIps: string[];
+export interface ProxyIdentity extends Omit<WireIdentity, 'kind'> {
   kind: 'sidecar' | 'gateway';
 }
 

@@ -4,7 +4,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { classify, type Classified, type KubeObject } from '../../api/objects.js';
-import type { BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from '../../shared/backoff.js';
 import { GatewayInformers } from './gateway-informers.js';
 import { Informer, type ChangeType } from './informers.js';
 import type { KubeHttp } from './kube-http.js';

@@ -2,7 +2,7 @@
 // kinds are served (and at which version); a missing kind counts as present-and-empty, is
 // reported, and is looked for again every crdRetryMs so installing the CRD later just works.
 import type { Logger } from 'pino';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../../shared/backoff.js';
 import { discoverGatewayResources } from './crd-presence.js';
 import type { Informer } from './informers.js';
 import type { KubeHttp } from './kube-http.js';
@@ -33,7 +33,7 @@ export class GatewayInformers {
 
   constructor(options: GatewayInformersOptions) {
     this.#options = options;
-    this.#backoff = new Backoff(options.backoff);
+    this.#backoff = new Backoff({ jitter: 'equal', ...options.backoff });
   }
 
   start(): void {

@@ -5,7 +5,7 @@
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/objects.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../../shared/backoff.js';
 import { collectionPath, type KubeHttp } from './kube-http.js';
 import type { ServedResource } from './resources.js';
 
@@ -47,7 +47,7 @@ export class Informer {
 
   constructor(options: InformerOptions) {
     this.#options = options;
-    this.#backoff = new Backoff(options.backoff);
+    this.#backoff = new Backoff({ jitter: 'equal', ...options.backoff });
     const { resource, namespace } = options;
     const path = collectionPath(resource.apiVersion, resource.plural, namespace);
     const watch = new BookmarkWatch(options.kubeConfig, {

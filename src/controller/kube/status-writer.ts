@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/objects.js';
 import { MESH_CONTROLLER_NAME, type RouteStatusIR } from '../../ir/index.js';
-import { Backoff } from './backoff.js';
+import { Backoff } from '../../shared/backoff.js';
 import { isConflict, isNotFound, objectPath, type KubeHttp } from './kube-http.js';
 import type { ServedResource } from './resources.js';
 import { plannedParents, rfc3339 } from './status-diff.js';
@@ -37,7 +37,7 @@ export function routeKey(kind: string, namespace: string | undefined, name: stri
 export class StatusWriter {
   readonly #options: StatusWriterOptions;
   readonly #controllerName: string;
-  readonly #backoff = new Backoff({ baseMs: 500, capMs: 30_000 });
+  readonly #backoff = new Backoff({ baseMs: 500, maxMs: 30_000, jitter: 'equal' });
   #statuses: Map<string, RouteStatusIR> | undefined;
   #generations = new Map<string, number>();
   /** Our last write per route, for as long as the cache still holds the version before it. */

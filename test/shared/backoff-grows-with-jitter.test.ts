@@ -1,7 +1,7 @@
-// Reconnect delays: uniform in [0, min(max, base·2^n)) (full jitter), back to base after reset.
+// Backoff delays: full jitter in [0, ceiling), equal jitter in [ceiling/2, ceiling], back to base after reset.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Backoff } from '../../../sidecar/configsync/backoff.js';
+import { Backoff } from '../../src/shared/backoff.js';
 
 test('the ceiling doubles from base up to max; the delay is a random fraction of it', () => {
   const top = new Backoff({ baseMs: 200, maxMs: 10_000, random: () => 0.999999 });
@@ -27,4 +27,11 @@ test('with the default random, delays stay within their ceilings', () => {
     const delay = backoff.next();
     assert.ok(delay >= 0 && delay < ceiling, `${delay} within [0, ${ceiling})`);
   }
+});
+
+test('equal jitter keeps at least half of the ceiling, so a retry loop is never tight', () => {
+  const lowest = new Backoff({ baseMs: 200, maxMs: 10_000, jitter: 'equal', random: () => 0 });
+  assert.deepEqual(Array.from({ length: 8 }, () => lowest.next()), [100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+  const highest = new Backoff({ baseMs: 200, maxMs: 10_000, jitter: 'equal', random: () => 1 });
+  assert.deepEqual(Array.from({ length: 3 }, () => highest.next()), [200, 400, 800]);
 });

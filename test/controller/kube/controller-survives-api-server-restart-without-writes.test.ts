@@ -59,5 +59,7 @@ test('watches resume after an API server restart; no status is rewritten', { tim
   await sleep(500);
   assert.equal(await r.statusWrites(), writes, 'no status write after the restart');
   assert.equal((await getHttpRoute(kube, ns, 'route')).metadata.resourceVersion, before.metadata.resourceVersion);
-  assert.deepEqual(r.controller.problems(), []);
+  // An API server just back may shed load (429) for a moment; every watch must get through.
+  await eventually('every watch is back without a problem', () => r.controller.problems().length === 0, 30_000);
+  assert.equal(await r.statusWrites(), writes, 'still no status write');
 });

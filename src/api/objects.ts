@@ -211,7 +211,7 @@ function checkObject(value: unknown): KubeObject | string {
 // ---------------------------------------------------------------------------------------------
 // Classification
 
-type CoreKind = 'Service' | 'Namespace' | 'Secret' | 'EndpointSlice';
+export type CoreKind = 'Service' | 'Namespace' | 'Secret' | 'EndpointSlice';
 
 const CORE_KINDS: Readonly<Record<string, Partial<Record<string, CoreKind>>>> = {
   v1: { Service: 'Service', Namespace: 'Namespace', Secret: 'Secret' },
@@ -242,7 +242,21 @@ interface Buckets {
  * namespaces that objects live in but that no Namespace object declares are synthesized.
  * The input objects are not modified.
  */
-export function classify(objects: readonly KubeObject[], defaultNamespace: string): Classified {
+/**
+ * What classify decided about one object: the expensive part (shape check, copy, defaulting,
+ * conversion), which depends on the object and the default namespace only. A caller that keeps
+ * the same object references between calls (an informer cache) passes a WeakMap to `classify`
+ * so an unchanged object is not converted again.
+ */
+export type ObjectOutcome =
+  | { use: 'ignored'; ignored: IgnoredObject }
+  | { use: 'error'; error: ManifestError }
+  | { use: 'core'; kind: CoreKind; key: string; object: KubeObject; at: Omit<ManifestError, 'message'> }
+  | { use: 'gateway'; key: string; converted: Converted; at: Omit<ManifestError, 'message'> };
+
+export type ClassifyMemo = WeakMap<KubeObject, ObjectOutcome>;
+
+export function classify(objects: readonly KubeObject[], defaultNamespace: string, memo?: ClassifyMemo): Classified {
   const ignored: IgnoredObject[] = [];
   const errors: ManifestError[] = [];
   const warnings: ManifestError[] = [];
@@ -252,66 +266,81 @@ export function classify(objects: readonly KubeObject[], defaultNamespace: strin
   };
 
   for (const original of objects) {
-    const origin = originOf(original);
-    const at = (o: KubeObject): Omit<ManifestError, 'message'> => ({
-      source: origin?.source ?? '',
-      ...(origin ? { document: origin.document } : {}),
-      ...(origin?.item === undefined ? {} : { item: origin.item }),
-      object: objectName(o),
-    });
-    const coreKind = CORE_KINDS[original.apiVersion]?.[original.kind];
-    const gatewayKind =
-      splitApiVersion(original.apiVersion).group === GATEWAY_GROUP && isGatewayKind(original.kind)
-        ? original.kind
-        : undefined;
-    const reason = !coreKind && !gatewayKind
-      ? `Sidelane does not read ${original.kind} (${original.apiVersion})`
-      : gatewayKind && !SNAPSHOT_GATEWAY_KINDS.has(gatewayKind)
-        ? `the translator does not implement ${gatewayKind} yet`
-        : undefined;
-    if (reason !== undefined) {
-      ignored.push({
+    let outcome = memo?.get(original);
+    if (outcome === undefined) {
+      outcome = classifyOne(original, defaultNamespace);
+      memo?.set(original, outcome);
+    }
+    const duplicate = (at: Omit<ManifestError, 'message'>): void => {
+      warnings.push({ ...at, message: 'defined more than once; the last definition is used' });
+    };
+    switch (outcome.use) {
+      case 'ignored':
+        ignored.push(outcome.ignored);
+        break;
+      case 'error':
+        errors.push(outcome.error);
+        break;
+      case 'core': {
+        const bucket = buckets.core[outcome.kind];
+        if (bucket.has(outcome.key)) duplicate(outcome.at);
+        bucket.set(outcome.key, outcome.object);
+        break;
+      }
+      case 'gateway':
+        for (const w of outcome.converted.warnings) warnings.push({ ...outcome.at, message: w });
+        if (buckets.gateway.has(outcome.key)) duplicate(outcome.at);
+        buckets.gateway.set(outcome.key, outcome.converted);
+        break;
+    }
+  }
+
+  return { snapshot: toSnapshot(buckets), ignored, errors, warnings };
+}
+
+function classifyOne(original: KubeObject, defaultNamespace: string): ObjectOutcome {
+  const origin = originOf(original);
+  const at = (o: KubeObject): Omit<ManifestError, 'message'> => ({
+    source: origin?.source ?? '',
+    ...(origin ? { document: origin.document } : {}),
+    ...(origin?.item === undefined ? {} : { item: origin.item }),
+    object: objectName(o),
+  });
+  const coreKind = CORE_KINDS[original.apiVersion]?.[original.kind];
+  const gatewayKind =
+    splitApiVersion(original.apiVersion).group === GATEWAY_GROUP && isGatewayKind(original.kind)
+      ? original.kind
+      : undefined;
+  const reason = !coreKind && !gatewayKind
+    ? `Sidelane does not read ${original.kind} (${original.apiVersion})`
+    : gatewayKind && !SNAPSHOT_GATEWAY_KINDS.has(gatewayKind)
+      ? `the translator does not implement ${gatewayKind} yet`
+      : undefined;
+  if (reason !== undefined) {
+    return {
+      use: 'ignored',
+      ignored: {
         apiVersion: original.apiVersion,
         kind: original.kind,
         name: original.metadata.name,
         ...(original.metadata.namespace ? { namespace: original.metadata.namespace } : {}),
         ...(origin ? { source: origin.source, document: origin.document } : {}),
         reason,
-      });
-      continue;
-    }
-
-    const shape = shapeProblems(original);
-    if (shape.length > 0) {
-      errors.push({ ...at(original), message: `invalid object: ${shape.join('; ')}` });
-      continue;
-    }
-
-    const clusterScoped =
-      coreKind === 'Namespace' || (gatewayKind !== undefined && gatewayKindInfo(gatewayKind).scope === 'Cluster');
-    const obj = withNamespace(original, clusterScoped ? undefined : defaultNamespace);
-    const key = `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
-    const duplicate = (): void => {
-      warnings.push({ ...at(obj), message: 'defined more than once; the last definition is used' });
+      },
     };
-
-    if (coreKind) {
-      const bucket = buckets.core[coreKind];
-      if (bucket.has(key)) duplicate();
-      bucket.set(key, coreKind === 'Secret' ? mergeStringData(obj) : obj);
-      continue;
-    }
-    const converted = normalizeToV1(obj);
-    if (!converted.ok) {
-      errors.push({ ...at(obj), message: converted.error });
-      continue;
-    }
-    for (const w of converted.warnings) warnings.push({ ...at(obj), message: w });
-    if (buckets.gateway.has(key)) duplicate();
-    buckets.gateway.set(key, converted);
   }
 
-  return { snapshot: toSnapshot(buckets), ignored, errors, warnings };
+  const shape = shapeProblems(original);
+  if (shape.length > 0) return { use: 'error', error: { ...at(original), message: `invalid object: ${shape.join('; ')}` } };
+
+  const clusterScoped =
+    coreKind === 'Namespace' || (gatewayKind !== undefined && gatewayKindInfo(gatewayKind).scope === 'Cluster');
+  const obj = withNamespace(original, clusterScoped ? undefined : defaultNamespace);
+  const key = `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+  if (coreKind) return { use: 'core', kind: coreKind, key, object: coreKind === 'Secret' ? mergeStringData(obj) : obj, at: at(obj) };
+  const converted = normalizeToV1(obj);
+  if (!converted.ok) return { use: 'error', error: { ...at(obj), message: converted.error } };
+  return { use: 'gateway', key, converted, at: at(obj) };
 }
 
 function objectName(o: KubeObject): string {

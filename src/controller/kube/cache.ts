@@ -3,7 +3,7 @@
 // objects of any served version reach the translator converted to v1 and defaulted.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { classify, type Classified, type KubeObject } from '../../api/objects.js';
+import { classify, type Classified, type ClassifyMemo, type KubeObject } from '../../api/objects.js';
 import type { BackoffOptions } from '../../shared/backoff.js';
 import { GatewayInformers } from './gateway-informers.js';
 import { Informer, type ChangeType } from './informers.js';
@@ -84,12 +84,19 @@ export class ClusterCache {
     ];
   }
 
+  /**
+   * An informer keeps an object's reference until the object changes, so conversion and
+   * defaulting (most of classify's cost) run once per object version, not once per translation.
+   */
+  readonly #classified: ClassifyMemo = new WeakMap();
+
   /** The translator's input, through classify like file mode (errors: objects it could not use). */
   snapshot(): Classified {
     const informers = [...this.#core, ...this.#gateway.informers(), ...this.#secrets.informers()];
     return classify(
       informers.flatMap((i) => i.list()),
       NO_NAMESPACE,
+      this.#classified,
     );
   }
 

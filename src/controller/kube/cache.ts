@@ -18,6 +18,11 @@ export interface ClusterCacheOptions {
   crdRetryMs: number;
   /** Anything the snapshot is built from changed (objects, watched kinds, sync state). */
   onChange: () => void;
+  /**
+   * A route changed in its status only (our own status write coming back, or another
+   * controller's): nothing to translate, but the status writer may need to look again.
+   */
+  onStatusOnly?: () => void;
   /** A watch event arrived, for metrics. */
   onWatchEvent?: (kind: string, type: string) => void;
   backoff?: BackoffOptions;
@@ -89,6 +94,8 @@ export class ClusterCache {
    * defaulting (most of classify's cost) run once per object version, not once per translation.
    */
   readonly #classified: ClassifyMemo = new WeakMap();
+  /** What the translator reads of each route, to tell a status-only update from a real one. */
+  readonly #routeFingerprints = new Map<string, string>();
 
   /** The translator's input, through classify like file mode (errors: objects it could not use). */
   snapshot(): Classified {
@@ -135,9 +142,23 @@ export class ClusterCache {
     });
   }
 
-  #objectChanged(resource: ServedResource, _type: ChangeType, _obj: KubeObject): void {
+  #objectChanged(resource: ServedResource, type: ChangeType, obj: KubeObject): void {
     if (resource.kind === 'Gateway') {
       this.#secrets.update(this.#gateway.informer('Gateway')?.list() ?? []);
+    }
+    if (ROUTE_KINDS.has(resource.kind)) {
+      // Every status write comes back as a watch event; at 10,000 routes a translation it would
+      // trigger costs seconds and changes nothing. A route's spec, labels and annotations are what
+      // the translator reads, and the API server bumps generation on every spec change.
+      const key = `${resource.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+      const seen = this.#routeFingerprints.get(key);
+      const now = routeFingerprint(obj);
+      if (type === 'delete') this.#routeFingerprints.delete(key);
+      else this.#routeFingerprints.set(key, now);
+      if (type === 'update' && seen === now) {
+        if (!this.#closed) this.#options.onStatusOnly?.();
+        return;
+      }
     }
     this.#changed();
   }
@@ -145,4 +166,9 @@ export class ClusterCache {
   #changed(): void {
     if (!this.#closed) this.#options.onChange();
   }
+}
+
+function routeFingerprint(route: KubeObject): string {
+  const m = route.metadata as KubeObject['metadata'] & { generation?: number; deletionTimestamp?: string; annotations?: unknown };
+  return JSON.stringify([m.generation ?? null, m.labels ?? null, m.annotations ?? null, m.deletionTimestamp ?? null]);
 }

@@ -83,6 +83,9 @@ export function startKubeController(options: KubeControllerOptions): Promise<Kub
     onChange: () => {
       debouncer.trigger();
     },
+    onStatusOnly: () => {
+      statusWriter.recheck();
+    },
     onWatchEvent: (kind, type) => {
       metrics.watchEvents.inc({ kind, type });
     },

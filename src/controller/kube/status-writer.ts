@@ -63,6 +63,11 @@ export class StatusWriter {
     this.#kick();
   }
 
+  /** A route's status changed under us (another writer): compare again with the last translation. */
+  recheck(): void {
+    this.#kick();
+  }
+
   /** Only the leader writes; becoming leader writes whatever is pending. */
   setEnabled(enabled: boolean): void {
     this.#enabled = enabled;

@@ -68,8 +68,8 @@ export async function startControllerProcess(flags: ControllerFlags): Promise<Ru
   const configRegistry = new Registry();
   const controllerRegistry = new Registry();
   const configServer = new ConfigServer({ log: log.child({ component: 'configsync' }), registry: configRegistry });
-  const listen = parseListenAddress(flags.configListen);
-  const bound = await configServer.listen(`${listen.host ?? '0.0.0.0'}:${listen.port}`);
+  // The config server reads the address itself (no host: every IPv4 interface).
+  const bound = await configServer.listen(flags.configListen);
   const controller = await startKubeController({
     kubeConfig,
     log: log.child({ component: 'controller' }),

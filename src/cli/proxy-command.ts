@@ -10,7 +10,7 @@ import type { BalancerAlgorithm } from '../../sidecar/endpoint/balancer.js';
 import { createLogger, type LogLevel } from '../../sidecar/observe/log.js';
 import { createTracing } from '../../sidecar/observe/tracing.js';
 import { Sidecar } from '../../sidecar/proxy.js';
-import { parseListenAddress } from '../shared/listen-address.js';
+import { loopbackByDefault } from '../shared/listen-address.js';
 import type { CliIo } from './io.js';
 import { collect } from './translate-command.js';
 
@@ -84,8 +84,8 @@ export async function startProxy(flags: ProxyFlags, io: CliIo): Promise<RunningP
   });
   const sidecar: Sidecar = new Sidecar({
     namespace: flags.namespace,
-    outbound: withHost(flags.outbound),
-    admin: withHost(flags.admin),
+    outbound: loopbackByDefault(flags.outbound),
+    admin: loopbackByDefault(flags.admin),
     log,
     tracing,
     accessLog: flags.accessLog,
@@ -103,12 +103,6 @@ export async function startProxy(flags: ProxyFlags, io: CliIo): Promise<RunningP
       await tracing.shutdown();
     },
   };
-}
-
-/** A listener without a host binds loopback: an outbound listener reachable from other pods would be an open proxy. */
-function withHost(text: string): { host: string; port: number } {
-  const { host, port } = parseListenAddress(text);
-  return { host: host ?? '127.0.0.1', port };
 }
 
 function milliseconds(text: string, flag: string): number {

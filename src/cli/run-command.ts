@@ -16,7 +16,7 @@ import { createTracing } from '../../sidecar/observe/tracing.js';
 import { Sidecar } from '../../sidecar/proxy.js';
 import type { BalancerAlgorithm } from '../../sidecar/endpoint/balancer.js';
 import type { CliIo } from './io.js';
-import { parseListenAddress } from '../shared/listen-address.js';
+import { hostPort, loopbackByDefault } from '../shared/listen-address.js';
 import { collect } from './translate-command.js';
 
 export interface RunFlags {
@@ -85,7 +85,8 @@ export async function startMesh(flags: RunFlags, io: CliIo): Promise<RunningMesh
     onWarning: (message) => { log.warn(message); },
   });
   const configServer = new ConfigServer({ log: log.child({ component: 'config-server' }), replica: 'sidelane-run' });
-  const bound = await configServer.listen(loopbackByDefaultText(flags.configListen ?? '127.0.0.1:0'));
+  const configListen = loopbackByDefault(flags.configListen ?? '127.0.0.1:0');
+  const bound = await configServer.listen(hostPort(configListen.host, configListen.port));
   const configAddress = `${dialable(bound.host)}:${bound.port}`;
   const configClient: ConfigClient = new ConfigClient({
     targets: [configAddress],
@@ -164,17 +165,6 @@ async function counterValue(registry: Registry, name: string): Promise<number> {
   if (!metric) return 0;
   const { values } = await metric.get();
   return values.reduce((sum, v) => sum + v.value, 0);
-}
-
-/** A local mesh must not open a proxy to the network unless asked: no host means loopback. */
-function loopbackByDefault(text: string): { host: string; port: number } {
-  const { host, port } = parseListenAddress(text);
-  return { host: host ?? '127.0.0.1', port };
-}
-
-function loopbackByDefaultText(text: string): string {
-  const { host, port } = loopbackByDefault(text);
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** The address a local client dials for a server bound to `host` (a wildcard means this machine). */

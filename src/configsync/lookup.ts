@@ -1,10 +1,8 @@
 // Which Services a subscribed destination names, from one IR: by ClusterIP, by DNS name as a
 // client in the proxy's namespace would resolve it (search list `<ns>.svc.<domain> svc.<domain>
 // <domain>`, ndots 5), or by endpoint address (inbound). Indexes are built once per IR version.
-import { serviceKey, type EndpointSetIR, type MeshIR, type ServiceIR } from '../ir/index.js';
-import { canonicalIp } from './addresses.js';
+import { canonicalIp, searchNames, serviceFqdn, serviceKey, type EndpointSetIR, type MeshIR, type ServiceIR } from '../ir/index.js';
 
-const NDOTS = 5;
 
 export class ServiceLookup {
   readonly #byKey = new Map<string, ServiceIR>();
@@ -19,7 +17,7 @@ export class ServiceLookup {
     for (const service of ir.services) {
       this.#byKey.set(serviceKey(service.ref), service);
       for (const ip of service.clusterIPs) add(this.#byClusterIp, canonicalIp(ip), service);
-      add(this.#byFqdn, this.#fqdnOf(service), service);
+      add(this.#byFqdn, serviceFqdn(service, this.#domain), service);
     }
     for (const set of ir.endpoints) {
       const key = serviceKey(set.service);
@@ -46,7 +44,7 @@ export class ServiceLookup {
 
   /** The Service a client in `fromNamespace` reaches by this (lowercased, dot-less) name. */
   byHost(host: string, fromNamespace: string): readonly ServiceIR[] {
-    for (const fqdn of this.#searchCandidates(host, fromNamespace)) {
+    for (const { fqdn } of searchNames(host, fromNamespace, this.#domain)) {
       const found = this.#byFqdn.get(fqdn);
       if (found !== undefined) return found;
     }
@@ -62,21 +60,6 @@ export class ServiceLookup {
       }
     }
     return [...found.values()];
-  }
-
-  /** The resolver's order: search domains first unless the name has ≥ ndots dots. */
-  #searchCandidates(host: string, from: string): string[] {
-    const domain = this.#domain;
-    const searched = [`${host}.${from}.svc.${domain}`, `${host}.svc.${domain}`, `${host}.${domain}`];
-    const dots = host.split('.').length - 1;
-    return dots >= NDOTS ? [host, ...searched] : [...searched, host];
-  }
-
-  /** The Service's cluster DNS name, as the translator listed it (or as cluster DNS forms it). */
-  #fqdnOf(service: ServiceIR): string {
-    const suffix = `.svc.${this.#domain}`;
-    const listed = service.hostnames.find((h) => h.toLowerCase().endsWith(suffix));
-    return (listed ?? `${service.ref.name}.${service.ref.namespace}${suffix}`).toLowerCase();
   }
 }
 

@@ -2,9 +2,9 @@
 // proxy subscribes to. Shared by the server and the sidecar's client, so both spell them alike.
 import { createHash } from 'node:crypto';
 import { canonicalJson, type ServiceRef } from '../ir/index.js';
-import { canonicalIp } from './addresses.js';
+import { canonicalIp } from '../ir/index.js';
 
-export { canonicalIp } from './addresses.js';
+export { canonicalIp } from '../ir/index.js';
 
 export type ResourceKind = 'service' | 'endpoints' | 'destination';
 

@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { MeshIR } from '../ir/index.js';
-import { parseListenAddress } from '../shared/listen-address.js';
+import { hostPort, parseListenAddress } from '../shared/listen-address.js';
 import { PushLatency } from './latency.js';
 import { ConfigSyncMetrics } from './metrics.js';
 import { configSyncService, type ProxyMessage, type ServerMessageInput } from './proto.js';
@@ -94,7 +94,7 @@ export class ConfigServer {
     const parsed = parseListenAddress(address);
     // No host: every IPv4 interface (an IPv6-less pod cannot bind `::`).
     const host = parsed.host ?? '0.0.0.0';
-    const target = host.includes(':') ? `[${host}]:${parsed.port}` : `${host}:${parsed.port}`;
+    const target = hostPort(host, parsed.port);
     return new Promise((resolve, reject) => {
       this.#server.bindAsync(target, this.#credentials, (err, port) => {
         if (err !== null) {

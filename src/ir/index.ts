@@ -16,3 +16,4 @@ export { canonicalJson } from './canonical-json.js';
 export { irVersion } from './version.js';
 export { equal } from './equal.js';
 export { redact, REDACTED, PINO_REDACT_PATHS } from './redact.js';
+export { canonicalIp, searchNames, serviceFqdn } from './dns.js';

@@ -32,6 +32,20 @@ export function parseListenAddress(text: string): ListenAddress {
   return { host, port };
 }
 
+/**
+ * A listener of a proxy or local tool: no host means loopback, so nothing is opened to the network
+ * unless asked (an outbound listener reachable from other pods would be an open proxy).
+ */
+export function loopbackByDefault(text: string): { host: string; port: number } {
+  const { host, port } = parseListenAddress(text);
+  return { host: host ?? '127.0.0.1', port };
+}
+
+/** `host:port`, with IPv6 literals in brackets. */
+export function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** `http://host:port`, with IPv6 literals in brackets. */
 export function httpUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

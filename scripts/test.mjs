@@ -20,6 +20,10 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// System programs first (iptables, iproute2…): a missing one stops the run with what to install.
+const prereqs = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/test-prereqs.ts'], { stdio: 'inherit' });
+if (prereqs.status !== 0) process.exit(prereqs.status ?? 1);
+
 const kube = await startKube();
 const result = spawnSync(
   process.execPath,

@@ -83,8 +83,20 @@ async function answer(options: AdminServerOptions, req: IncomingMessage, res: Se
       send(res, 200, options.metrics.contentType, await options.metrics.metrics());
       return;
     default:
+      // In a pod the admin port listens on the pod IP so the kubelet can probe it and Prometheus
+      // can scrape it; the config dump (every Service, route and endpoint the proxy knows) is for
+      // someone inside the pod (`kubectl exec`, port-forward), not for every workload in the cluster.
+      if (!isLoopback(req.socket.remoteAddress)) {
+        send(res, 403, TEXT, 'the config dump is served to loopback clients only\n');
+        return;
+      }
       send(res, 200, 'application/json; charset=utf-8', `${JSON.stringify(redact(options.configDump()), null, 2)}\n`);
   }
+}
+
+function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { startAdminServer, type AdminServer } from '../../../sidecar/admin/server.js';
 import { ProxyMetrics } from '../../../sidecar/observe/metrics.js';
+import { endpointHost } from '../../support/kube.js';
 
 let admin: AdminServer;
 let ready = false;
@@ -10,7 +11,8 @@ const metrics = new ProxyMetrics({ defaultMetrics: false });
 
 before(async () => {
   admin = await startAdminServer({
-    host: '127.0.0.1',
+    // All addresses, as in a pod (the kubelet probes the pod IP).
+    host: '0.0.0.0',
     port: 0,
     metrics,
     isReady: () => ready,
@@ -21,9 +23,9 @@ after(async () => {
   await admin.close();
 });
 
-function get(path: string, method = 'GET'): Promise<{ status: number; type: string; body: string }> {
+function get(path: string, method = 'GET', host = '127.0.0.1'): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: admin.address, port: admin.port, path, method, timeout: 5000 }, (res) => {
+    const req = request({ host, port: admin.port, path, method, timeout: 5000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -73,4 +75,13 @@ test('other paths are 404 and other methods 405', async () => {
   assert.equal((await get('/config/extra')).status, 404);
   assert.equal((await get('/ready', 'POST')).status, 405);
   assert.equal((await get('/ready?verbose=1')).status, 200);
+});
+
+test('from outside the pod (a non-loopback peer), probes and metrics answer but the config dump is refused', async () => {
+  const podIp = endpointHost();
+  assert.equal((await get('/live', 'GET', podIp)).status, 200);
+  assert.equal((await get('/metrics', 'GET', podIp)).status, 200);
+  const dump = await get('/config', 'GET', podIp);
+  assert.equal(dump.status, 403);
+  assert.doesNotMatch(dump.body, /v7/);
 });

@@ -1,0 +1,20 @@
+// What `npm test` needs from the system besides Node packages: the programs the interception and
+// end-to-end suites run for real (iptables in network namespaces, iproute2, setpriv to drop to the
+// proxy's UID, openssl for the test API server's PKI). Installed as root, else the run stops and
+// says what to install.
+import { ensureSystemTools, type SystemTool } from './system-packages.js';
+
+const TEST_TOOLS: readonly SystemTool[] = [
+  { command: 'iptables-restore', debianPackage: 'iptables' },
+  { command: 'ip6tables-restore', debianPackage: 'iptables' },
+  { command: 'ip', debianPackage: 'iproute2' },
+  { command: 'setpriv', debianPackage: 'util-linux' },
+  { command: 'openssl', debianPackage: 'openssl' },
+];
+
+try {
+  ensureSystemTools(TEST_TOOLS, 'npm test', (line) => process.stderr.write(`${line}\n`));
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}

@@ -2,6 +2,7 @@
 // random on every (re)connect, so proxies spread over replicas), Hello with identity and what is
 // held, on-demand subscriptions, and every delta applied to a copy of the store, then ACKed or NACKed.
 // An outage changes nothing the proxy serves: the last config stays and nobody waits for answers.
+// With a token file, every stream carries the pod's service-account token (read afresh each time).
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { MeshIR } from '../../src/ir/index.js';
@@ -10,6 +11,7 @@ import { INBOUND_DESTINATION, parseResourceName } from '../../src/configsync/res
 import type { ApplyResult } from '../proxy.js';
 import { Backoff, type BackoffOptions } from '../../src/shared/backoff.js';
 import { DestinationCache, type Discovery } from './discovery.js';
+import { TokenSource } from './token.js';
 import { ResourceStore } from './store.js';
 
 /** Who this proxy is: the server picks consumer routes by namespace and inbound Services by pod IP. */
@@ -32,6 +34,11 @@ export interface ConfigClientOptions {
   random?: () => number;
   /** The Sidelane build, for the server's logs. */
   proxyVersion?: string;
+  /**
+   * The projected service-account token (audience `sidelane`) to show the control plane as
+   * `authorization: Bearer …`. Read at every (re)connect, as the kubelet rotates it.
+   */
+  tokenFile?: string;
 }
 
 type Stream = grpc.ClientDuplexStream<ProxyMessageInput, ServerMessage>;
@@ -51,6 +58,7 @@ export class ConfigClient implements Discovery {
   readonly #backoff: Backoff;
   readonly #random: () => number;
   readonly #destinations: DestinationCache;
+  readonly #token: TokenSource | undefined;
   #store = new ResourceStore();
   #version: string | undefined;
   #client: ConfigSyncClient | undefined;
@@ -67,6 +75,7 @@ export class ConfigClient implements Discovery {
     this.#log = options.log;
     this.#random = options.random ?? Math.random;
     this.#backoff = new Backoff({ random: this.#random, ...options.backoff });
+    this.#token = options.tokenFile === undefined ? undefined : new TokenSource(options.tokenFile, options.log);
     this.#destinations = new DestinationCache({
       waitMs: options.waitMs ?? 1000,
       idleMs: options.idleMs ?? 10 * 60_000,
@@ -150,14 +159,20 @@ export class ConfigClient implements Discovery {
     // A new channel each time: grpc's own reconnect backoff (up to 2 minutes) must not stand
     // between a proxy and a control plane that is back.
     const client = newConfigSyncClient(target, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
-    const stream = client.Stream();
+    const stream = client.Stream(this.#metadata());
     this.#client = client;
     this.#stream = stream;
     stream.on('data', (message: ServerMessage) => {
       if (stream === this.#stream && message.message === 'delta') this.#onDelta(message.delta, target);
     });
     stream.on('error', (err: grpc.ServiceError) => {
-      this.#ended(stream, target, err.details || err.message);
+      const reason = err.details || err.message;
+      if (err.code === grpc.status.UNAUTHENTICATED || err.code === grpc.status.PERMISSION_DENIED) {
+        // The control plane does not believe who this proxy says it is: worth a line every time,
+        // as no config will come until that is fixed (the token, its audience, or the identity).
+        this.#log.warn({ target, code: grpc.status[err.code], reason, tokenFile: this.#options.tokenFile ?? null }, 'config stream refused by the control plane');
+      }
+      this.#ended(stream, target, reason);
     });
     stream.on('end', () => {
       this.#ended(stream, target, 'stream ended by the server');
@@ -170,6 +185,14 @@ export class ConfigClient implements Discovery {
         proxyVersion: this.#options.proxyVersion ?? 'sidelane',
       },
     });
+  }
+
+  /** The stream's metadata: the bearer token when there is one to read (else none: the server says why it refuses). */
+  #metadata(): grpc.Metadata {
+    const metadata = new grpc.Metadata();
+    const token = this.#token?.read();
+    if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
+    return metadata;
   }
 
   #ended(stream: Stream, target: string, reason: string): void {

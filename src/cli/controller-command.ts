@@ -7,6 +7,8 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
 import { ConfigServer } from '../configsync/server.js';
 import { startKubeController, type KubeController } from '../controller/kube/controller.js';
+import { KubeHttp } from '../controller/kube/kube-http.js';
+import { tokenReviewAuthenticator } from '../controller/kube/token-review.js';
 import { startHealthServer, type HealthServer } from '../controller/health-server.js';
 import { parseListenAddress } from '../shared/listen-address.js';
 import { DEFAULT_CLUSTER_DOMAIN } from '../translate/index.js';
@@ -25,7 +27,12 @@ export interface ControllerFlags {
   leaseRenew: string;
   debounce: string;
   logLevel: LogLevel;
+  /** How proxies prove who they are: `tokenreview` (their service-account token, checked by the API server) or `none`; default none. */
+  proxyAuth?: string;
 }
+
+export const PROXY_AUTH_MODES = ['tokenreview', 'none'] as const;
+export type ProxyAuthMode = (typeof PROXY_AUTH_MODES)[number];
 
 export interface RunningController {
   controller: KubeController;
@@ -51,6 +58,11 @@ export function registerControllerCommand(program: Command, io: CliIo): void {
     .option('--lease-renew <ms>', 'how often the leader renews (and a follower retries)', '2000')
     .option('--debounce <ms>', 'quiet time after a watch event before translating', '100')
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent (env SIDELANE_LOG_LEVEL)', env.SIDELANE_LOG_LEVEL ?? 'info')
+    .option(
+      '--proxy-auth <mode>',
+      'how proxies prove their identity on the config stream: tokenreview (their projected service-account token, audience sidelane, checked with a TokenReview) or none (env SIDELANE_PROXY_AUTH)',
+      env.SIDELANE_PROXY_AUTH ?? 'none',
+    )
     .action(async (flags: ControllerFlags) => {
       const running = await startControllerProcess(flags);
       io.err(`sidelane controller: config stream on :${running.configPort}, health and metrics on :${running.httpPort}`);
@@ -61,13 +73,19 @@ export function registerControllerCommand(program: Command, io: CliIo): void {
 }
 
 export async function startControllerProcess(flags: ControllerFlags): Promise<RunningController> {
+  const proxyAuth = proxyAuthMode(flags.proxyAuth);
   const log = createLogger({ level: flags.logLevel, base: { replica: flags.identity } });
   const kubeConfig = new KubeConfig();
   if (flags.kubeconfig !== undefined && flags.kubeconfig !== '') kubeConfig.loadFromFile(flags.kubeconfig);
   else kubeConfig.loadFromDefault();
   const configRegistry = new Registry();
   const controllerRegistry = new Registry();
-  const configServer = new ConfigServer({ log: log.child({ component: 'configsync' }), registry: configRegistry });
+  const configServer = new ConfigServer({
+    log: log.child({ component: 'configsync' }),
+    registry: configRegistry,
+    ...(proxyAuth === 'tokenreview' ? { authenticate: tokenReviewAuthenticator(new KubeHttp(kubeConfig)) } : {}),
+  });
+  if (proxyAuth === 'none') log.warn('proxy authentication is off (--proxy-auth none): any client reaching the config port gets config');
   // The config server reads the address itself (no host: every IPv4 interface).
   const bound = await configServer.listen(flags.configListen);
   const controller = await startKubeController({
@@ -108,6 +126,12 @@ export async function startControllerProcess(flags: ControllerFlags): Promise<Ru
       await configServer.close();
     },
   };
+}
+
+function proxyAuthMode(text: string | undefined): ProxyAuthMode {
+  const mode = text ?? 'none';
+  if (!(PROXY_AUTH_MODES as readonly string[]).includes(mode)) throw new RangeError(`--proxy-auth must be ${PROXY_AUTH_MODES.join(' or ')}, got "${mode}"`);
+  return mode as ProxyAuthMode;
 }
 
 function positive(text: string, flag: string): number {

@@ -1,6 +1,7 @@
 // The config server: a gRPC ConfigSync service any controller replica runs (no leader needed).
 // It holds the latest published IR, turns each stream into a ProxySession and lets the sessions
-// decide what to push; this module only does transport, identity checks and lifecycle.
+// decide what to push; this module only does transport, identity checks (and, with an
+// authenticator, the proxy's proof of that identity) and lifecycle.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
@@ -8,9 +9,11 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { MeshIR } from '../ir/index.js';
 import { hostPort, parseListenAddress } from '../shared/listen-address.js';
+import { refusalStatus, type ProxyAuthenticator } from './auth.js';
+import { AuthGate } from './auth-gate.js';
 import { PushLatency } from './latency.js';
 import { ConfigSyncMetrics } from './metrics.js';
-import { configSyncService, type ProxyMessage, type ServerMessageInput } from './proto.js';
+import { configSyncService, type Hello, type ProxyIdentity, type ProxyMessage, type ServerMessageInput } from './proto.js';
 import { proxyFields, ProxySession } from './session.js';
 import { MeshView } from './views.js';
 
@@ -36,7 +39,20 @@ export interface ConfigServerOptions {
   keepaliveTimeoutMs?: number;
   /** close(): how long streams get to end before the server is forced down; default 1000 ms. */
   closeGraceMs?: number;
+  /**
+   * Checks each stream's bearer token (`authorization` metadata) against the identity its Hello
+   * claims, before anything is sent; a refused stream ends with UNAUTHENTICATED, PERMISSION_DENIED
+   * or UNAVAILABLE. Without it every stream is taken at its word.
+   */
+  authenticate?: ProxyAuthenticator;
+  /** How long a verdict on one token and claim is reused (never past the token's exp); default 60000, 0: never. */
+  authCacheMs?: number;
+  /** Verdicts remembered at most; default 10000. */
+  authCacheSize?: number;
 }
+
+/** Messages a proxy may send while its token is checked (a real one sends none after its Hello). */
+const MAX_WAITING_MESSAGES = 64;
 
 type ProxyCall = grpc.ServerDuplexStream<ProxyMessage, ServerMessageInput>;
 
@@ -52,6 +68,7 @@ export class ConfigServer {
   readonly #closeGraceMs: number;
   readonly #sessions = new Set<ProxySession>();
   readonly #calls = new Set<ProxyCall>();
+  readonly #gate: AuthGate | undefined;
   #view: MeshView | undefined;
   #closing: Promise<void> | undefined;
 
@@ -66,6 +83,12 @@ export class ConfigServer {
       subscriptions: [...this.#sessions].reduce((sum, s) => sum + s.subscriptionCount, 0),
     }));
     this.#latency = new PushLatency(this.#metrics.pushLatency);
+    this.#gate = options.authenticate === undefined ? undefined : new AuthGate({
+      authenticate: options.authenticate,
+      registry: this.registry,
+      ...(options.authCacheMs === undefined ? {} : { cacheMs: options.authCacheMs }),
+      ...(options.authCacheSize === undefined ? {} : { cacheSize: options.authCacheSize }),
+    });
     this.#server = new grpc.Server({
       'grpc.keepalive_time_ms': options.keepaliveMs ?? 20_000,
       'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs ?? 10_000,
@@ -139,6 +162,8 @@ export class ConfigServer {
     this.#calls.add(call);
     const peer = call.getPeer();
     let session: ProxySession | undefined;
+    // Set while the proxy's token is checked: what it sends meanwhile waits for the verdict.
+    let waiting: ProxyMessage[] | undefined;
     let finished = false;
     const finish = (): void => {
       if (finished) return;
@@ -154,7 +179,58 @@ export class ConfigServer {
       end(call, grpc.status.INVALID_ARGUMENT, details);
       finish();
     };
+    const handle = (step: () => void): void => {
+      if (finished) return;
+      try {
+        step();
+      } catch (err) {
+        // A bug must cost one stream (the proxy reconnects), never the controller process.
+        this.#log.error({ err, peer }, 'config stream failed');
+        end(call, grpc.status.INTERNAL, 'config server error');
+        finish();
+      }
+    };
+    const open = (identity: ProxyIdentity, hello: Hello): void => {
+      session = new ProxySession(identity, hello, this.#view, {
+        log: this.#log,
+        metrics: this.#metrics,
+        latency: this.#latency,
+        replica: this.#replica,
+        noncePrefix: this.#noncePrefix,
+        send: (delta) => {
+          if (!finished) call.write({ delta });
+        },
+      });
+      this.#sessions.add(session);
+      this.#log.info(
+        { peer, proxy: proxyFields(identity), proxyVersion: hello.proxyVersion, subscriptions: hello.subscriptions.length },
+        'proxy connected',
+      );
+    };
+    const admit = (gate: AuthGate, identity: ProxyIdentity, hello: Hello): void => {
+      waiting = [];
+      void gate.admit(call.metadata, identity).then((verdict) => {
+        if (finished) return;
+        if (!verdict.ok) {
+          // The token itself is never logged nor echoed; the reason says what was wrong with it.
+          const proxy = { ...proxyFields(identity), serviceAccount: identity.serviceAccount };
+          this.#log.warn({ peer, proxy, refusal: verdict.refusal, reason: verdict.reason }, 'config stream refused: proxy not authenticated');
+          end(call, refusalStatus(verdict.refusal), verdict.reason);
+          finish();
+          return;
+        }
+        const queued = waiting ?? [];
+        waiting = undefined;
+        handle(() => { open(identity, hello); });
+        for (const message of queued) handle(() => { receive(message); });
+      });
+    };
     const receive = (message: ProxyMessage): void => {
+      if (waiting !== undefined) {
+        if (waiting.length >= MAX_WAITING_MESSAGES) refuse('too many messages before the proxy was authenticated');
+        else waiting.push(message);
+        return;
+      }
       if (session === undefined) {
         if (message.message !== 'hello') {
           refuse('the first message on a config stream must be hello');
@@ -165,21 +241,8 @@ export class ConfigServer {
           refuse('hello must carry the proxy identity with its namespace');
           return;
         }
-        session = new ProxySession(identity, message.hello, this.#view, {
-          log: this.#log,
-          metrics: this.#metrics,
-          latency: this.#latency,
-          replica: this.#replica,
-          noncePrefix: this.#noncePrefix,
-          send: (delta) => {
-            if (!finished) call.write({ delta });
-          },
-        });
-        this.#sessions.add(session);
-        this.#log.info(
-          { peer, proxy: proxyFields(identity), proxyVersion: message.hello.proxyVersion, subscriptions: message.hello.subscriptions.length },
-          'proxy connected',
-        );
+        if (this.#gate === undefined) open(identity, message.hello);
+        else admit(this.#gate, identity, message.hello);
         return;
       }
       switch (message.message) {
@@ -204,15 +267,7 @@ export class ConfigServer {
       }
     };
     call.on('data', (message: ProxyMessage) => {
-      if (finished) return;
-      try {
-        receive(message);
-      } catch (err) {
-        // A bug must cost one stream (the proxy reconnects), never the controller process.
-        this.#log.error({ err, peer }, 'config stream failed');
-        end(call, grpc.status.INTERNAL, 'config server error');
-        finish();
-      }
+      handle(() => { receive(message); });
     });
     // The proxy half-closed: it is going away; finish our side too.
     call.on('end', () => {

@@ -14,9 +14,7 @@ export type OrigDstResolver = (socket: Socket) => OriginalDestination | undefine
 /** Local mode: connections arrive at the listener they were addressed to. */
 export const notRedirected: OrigDstResolver = () => undefined;
 
-// TODO(issue 5): `soOriginalDst`, reading getsockopt(fd, SOL_IP = 0, SO_ORIGINAL_DST = 80) (and
-// IP6T_SO_ORIGINAL_DST for IPv6) through an FFI library. None is installed (koffi is not a
-// dependency), so it is left to that issue.
+// The kernel lookup for connections iptables redirected is `soOriginalDst` (so-original-dst.ts).
 
 /**
  * Whether `origDst` is the socket's own local address and port: the connection was addressed to

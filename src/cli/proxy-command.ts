@@ -1,14 +1,17 @@
 // `sidelane proxy`: the sidecar of one pod, fed by the control plane's config stream. Outbound
 // traffic is routed by the routes that apply to the pod's namespace; config for a destination is
-// fetched the first time the app talks to it. (Transparent interception, the inbound listener's
-// redirect and SO_ORIGINAL_DST come with the injector; without them, clients address the outbound
-// listener and are routed by Host, as with `sidelane run`.)
+// fetched the first time the app talks to it. In an injected pod (`--interception iptables`) the
+// init container's rules redirect the app's TCP to the outbound listener and incoming TCP to the
+// inbound one, and SO_ORIGINAL_DST says where each connection was going. Without interception,
+// clients address the outbound listener and are routed by Host, as with `sidelane run`.
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { ConfigClient } from '../../sidecar/configsync/client.js';
 import type { BalancerAlgorithm } from '../../sidecar/endpoint/balancer.js';
 import { createLogger, type LogLevel } from '../../sidecar/observe/log.js';
 import { createTracing } from '../../sidecar/observe/tracing.js';
+import { notRedirected, type OrigDstResolver } from '../../sidecar/listen/orig-dst.js';
+import { createSoOriginalDst } from '../../sidecar/listen/so-original-dst.js';
 import { Sidecar } from '../../sidecar/proxy.js';
 import { loopbackByDefault } from '../shared/listen-address.js';
 import type { CliIo } from './io.js';
@@ -22,6 +25,9 @@ export interface ProxyFlags {
   node: string;
   podIp: string[];
   outbound: string;
+  inbound?: string;
+  interception: 'iptables' | 'none';
+  tokenFile?: string;
   admin: string;
   discoveryWait: string;
   discoveryIdle: string;
@@ -48,7 +54,10 @@ export function registerProxyCommand(program: Command, io: CliIo): void {
     .option('--service-account <name>', 'pod service account (env SERVICE_ACCOUNT)', env.SERVICE_ACCOUNT ?? 'default')
     .option('--node <name>', 'node name (env NODE_NAME)', env.NODE_NAME ?? '')
     .option('--pod-ip <ip>', 'pod IP, for inbound config (repeatable; env POD_IPS, comma-separated)', collect, list(env.POD_IPS ?? env.POD_IP))
-    .option('--outbound <addr>', 'outbound listener', '127.0.0.1:15001')
+    .option('--outbound <addr>', 'outbound listener (keep it on loopback: it reaches any address the pod can)', '127.0.0.1:15001')
+    .option('--inbound <addr>', 'inbound listener for redirected incoming traffic, e.g. 0.0.0.0:15006 (off unless given)')
+    .option('--interception <mode>', 'iptables: connections were redirected, read SO_ORIGINAL_DST; none: clients address the proxy', 'none')
+    .option('--token-file <path>', 'service-account token shown to the control plane, re-read at every connect (env SIDELANE_TOKEN_FILE)', env.SIDELANE_TOKEN_FILE)
     .option('--admin <addr>', 'admin listener (/ready, /live, /metrics, /config)', '127.0.0.1:15000')
     .option('--discovery-wait <ms>', 'how long the first connection to an unknown destination waits for its config', '1000')
     .option('--discovery-idle <ms>', 'a destination unused this long is dropped from the proxy', '600000')
@@ -61,10 +70,18 @@ export function registerProxyCommand(program: Command, io: CliIo): void {
         io.exitCode(2);
         return;
       }
+      const mode: string = flags.interception;
+      if (mode !== 'iptables' && mode !== 'none') {
+        io.err(`sidelane proxy: --interception must be iptables or none, got "${mode}"`);
+        io.exitCode(2);
+        return;
+      }
       const proxy = await startProxy(flags, io);
-      const outbound = proxy.sidecar.address('outbound');
-      const admin = proxy.sidecar.address('admin');
-      io.err(`sidelane proxy: outbound on ${outbound?.host ?? '?'}:${String(outbound?.port ?? '?')}, admin on ${admin?.host ?? '?'}:${String(admin?.port ?? '?')}, control plane ${flags.controlPlane.join(', ')}`);
+      const where = (name: 'outbound' | 'inbound' | 'admin'): string => {
+        const a = proxy.sidecar.address(name);
+        return a ? `${name} on ${a.host}:${String(a.port)}` : `no ${name}`;
+      };
+      io.err(`sidelane proxy: ${where('outbound')}, ${where('inbound')}, ${where('admin')}, interception ${flags.interception}, control plane ${flags.controlPlane.join(', ')}`);
       const signal = await (io.untilShutdown?.() ?? new Promise<string>(() => undefined));
       io.err(`${signal}: shutting down`);
       await proxy.close();
@@ -80,12 +97,15 @@ export async function startProxy(flags: ProxyFlags, io: CliIo): Promise<RunningP
     apply: (ir, version) => sidecar.apply(ir, version),
     log: log.child({ component: 'config-client' }),
     waitMs: milliseconds(flags.discoveryWait, '--discovery-wait'),
+    ...(flags.tokenFile !== undefined && flags.tokenFile !== '' ? { tokenFile: flags.tokenFile } : {}),
     idleMs: milliseconds(flags.discoveryIdle, '--discovery-idle'),
   });
   const sidecar: Sidecar = new Sidecar({
     namespace: flags.namespace,
     outbound: loopbackByDefault(flags.outbound),
+    ...(flags.inbound !== undefined ? { inbound: loopbackByDefault(flags.inbound) } : {}),
     admin: loopbackByDefault(flags.admin),
+    origDst: flags.interception === 'iptables' ? reportingFailures(log) : notRedirected,
     log,
     tracing,
     accessLog: flags.accessLog,
@@ -103,6 +123,20 @@ export async function startProxy(flags: ProxyFlags, io: CliIo): Promise<RunningP
       await tracing.shutdown();
     },
   };
+}
+
+/**
+ * SO_ORIGINAL_DST failing on a redirected connection means the proxy cannot tell where the app was
+ * going (no conntrack entry, FFI unavailable); the connection is then routed as unredirected. Said
+ * once per distinct reason, not per connection.
+ */
+function reportingFailures(log: ReturnType<typeof createLogger>): OrigDstResolver {
+  const said = new Set<string>();
+  return createSoOriginalDst((failure) => {
+    if (said.has(failure.code)) return;
+    said.add(failure.code);
+    log.warn({ code: failure.code, reason: failure.message }, 'original destination unknown; such connections are handled as not redirected');
+  });
 }
 
 function milliseconds(text: string, flag: string): number {

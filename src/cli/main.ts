@@ -3,6 +3,9 @@ import { Command } from 'commander';
 import { registerControllerCommand } from './controller-command.js';
 import { registerEchoCommand } from './echo-command.js';
 import { registerExplainCommand } from './explain-command.js';
+import { registerInjectCommand } from './inject-command.js';
+import { registerInjectorCommand } from './injector-command.js';
+import { registerIptablesCommand } from './iptables-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerProxyCommand } from './proxy-command.js';
 import { registerRunCommand } from './run-command.js';
@@ -40,5 +43,8 @@ registerRunCommand(program, io);
 registerDemoCommand(program, io);
 registerControllerCommand(program, io);
 registerProxyCommand(program, io);
+registerInjectCommand(program, io);
+registerInjectorCommand(program, io);
+registerIptablesCommand(program, io);
 
 await program.parseAsync(process.argv);

@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import { CertKeeper, type CertKeeperOptions } from '../../injector/cert-keeper.js';
 import { certificateSans, fingerprint, isIssuedBy, splitPemBundle } from '../../injector/certs.js';
 import { loadInjectorConfig } from '../../injector/config.js';
-import { startInjectorServer } from '../../injector/server.js';
+import { startInjectorServer, type InjectorServer } from '../../injector/server.js';
 import { sharedKube, uniqueNamespace, type KubeEnv } from '../support/kube.js';
 import {
   caBundles, createWebhookConfiguration, deleteWebhookConfiguration, eventually, testWebhookConfiguration,
@@ -98,10 +98,10 @@ test('a Secret whose names no longer fit is re-issued for the wanted names, keep
 test('short lifetimes: certificate and CA are renewed in time and the server serves each new certificate without a restart', { timeout: 60_000 }, async () => {
   const mwc = await webhookConfig();
   const delivered: string[] = [];
-  let setTls: ((pair: { cert: string; key: string }) => void) | undefined;
+  const serving: { server?: InjectorServer } = {};
   const k = keeper('tls-rotation', mwc, {
     caValidityMs: 12_000, certValidityMs: 4_000, resyncMs: 250,
-    onServingCert: (pair) => { delivered.push(pair.cert); setTls?.(pair); },
+    onServingCert: (pair) => { delivered.push(pair.cert); serving.server?.setTls(pair); },
   });
   const first = await k.start();
   const server = await startInjectorServer({
@@ -109,7 +109,7 @@ test('short lifetimes: certificate and CA are renewed in time and the server ser
     failurePolicy: 'Ignore', log, registry: new Registry(),
   });
   cleanups.push(() => server.close());
-  setTls = (pair) => { server.setTls(pair); };
+  serving.server = server;
 
   // The serving certificate is renewed before it expires, under the same CA, and served at once.
   const renewed = await eventually('a renewed serving certificate', async () => {

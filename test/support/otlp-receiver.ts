@@ -60,7 +60,8 @@ interface ExportRequest {
   }[];
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+/** `host`: where to listen; proxies in network namespaces reach the test through the bridge's address. */
+export async function startOtlpReceiver(host = '127.0.0.1'): Promise<OtlpReceiver> {
   const received: ReceivedSpan[] = [];
   const waiters = new Set<() => void>();
   const server = createServer((req, res) => {
@@ -81,11 +82,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       })
       .catch(() => res.writeHead(400).end());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}/v1/traces`,
+    url: `http://${host}:${port}/v1/traces`,
     spans: () => [...received],
     waitForSpans: (count, timeoutMs = 5000) =>
       new Promise((resolve, reject) => {

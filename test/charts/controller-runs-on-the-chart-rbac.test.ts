@@ -6,7 +6,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { startControllerProcess, type RunningController } from '../../src/cli/controller-command.js';
+import type { RunningController } from '../../src/cli/controller-command.js';
+import { startControlPlane } from '../support/control-plane.js';
 import { KubeHttp, objectPath } from '../../src/controller/kube/kube-http.js';
 import { TOKEN_AUDIENCE } from '../../src/shared/pod-mesh.js';
 import { condition, eventually, getHttpRoute, httpRoute, ourParent, service } from '../controller/kube/kube-controller-fixture.js';
@@ -37,20 +38,7 @@ before(async () => {
   rbac = await installChartRbac(kube, ns);
   await applyObjects(kube, [service(ns, 'web'), httpRoute(ns, 'web', 'web', 'web'), gateway(ns)]);
   kubeconfig = await tokenKubeconfig(kube, await serviceAccountToken(kube, ns, 'sidelane-controller'));
-  running = await startControllerProcess({
-    kubeconfig: kubeconfig.path,
-    namespace: ns,
-    identity: 'controller-0',
-    configListen: '127.0.0.1:0',
-    httpListen: '127.0.0.1:0',
-    clusterDomain: 'cluster.local',
-    leaseName: 'sidelane-controller',
-    leaseDuration: '3000',
-    leaseRenew: '300',
-    debounce: '50',
-    logLevel: 'silent',
-    proxyAuth: 'tokenreview',
-  });
+  running = await startControlPlane(kube, { leaseNamespace: ns, renewPeriodMs: 300, proxyAuth: 'tokenreview', kubeconfigPath: kubeconfig.path });
 });
 
 after(async () => {

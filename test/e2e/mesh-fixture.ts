@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, type V1Pod, type V1Service } from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
-import { startControllerProcess, type RunningController } from '../../src/cli/controller-command.js';
+import type { RunningController } from '../../src/cli/controller-command.js';
+import { startControlPlane } from '../support/control-plane.js';
 import { startInjector, type RunningInjector } from '../../src/cli/injector-command.js';
 import { createLogger } from '../../sidecar/observe/log.js';
 import { renderChart, only } from '../support/chart.js';
@@ -63,20 +64,7 @@ export async function startMesh(kube: KubeEnv): Promise<Mesh> {
 
     // Proxies in the namespaces reach the controller on the bridge's address (in a cluster: the
     // sidelane-controller Service).
-    const controller = await startControllerProcess({
-      kubeconfig: kube.kubeconfigPath,
-      namespace: system,
-      identity: 'controller-0',
-      configListen: `${gateway}:0`,
-      httpListen: '127.0.0.1:0',
-      clusterDomain: 'cluster.local',
-      leaseName: 'sidelane-controller',
-      leaseDuration: '3000',
-      leaseRenew: '500',
-      debounce: '50',
-      logLevel: 'silent',
-      proxyAuth: 'tokenreview',
-    });
+    const controller = await startControlPlane(kube, { leaseNamespace: system, configHost: gateway, proxyAuth: 'tokenreview' });
     cleanups.push(() => controller.close());
 
     const release = system.replace(/^sl-system-/, 'e2e-');

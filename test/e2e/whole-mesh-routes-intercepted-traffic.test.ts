@@ -2,7 +2,7 @@
 // the init container's iptables rules in each pod's network namespace → sidecars fed by the
 // controller → an HTTPRoute with a Service parent. The client app calls a ClusterIP with plain
 // HTTP; everything between is the mesh.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CoreV1Api, type V1Pod, type V1Service } from '@kubernetes/client-node';
 import { eventually } from '../support/injector-webhook.js';
@@ -12,6 +12,15 @@ import { callFromPod, tally, type Call } from './client-app.js';
 import { startMesh, type MeshPod } from './mesh-fixture.js';
 
 const APP_USER = 1000;
+
+// This file starts a dozen processes in network namespaces; should anything of them outlive the test
+// (a bug), the run must still end rather than wait for CI's time limit.
+after(() => {
+  setTimeout(() => {
+    process.stderr.write('end-to-end test: handles still open 60 s after the test ended; exiting\n');
+    process.exit(1);
+  }, 60_000).unref();
+});
 
 function appPod(name: string, labels: Record<string, string>, serviceAccount: string): V1Pod {
   return {
@@ -121,7 +130,7 @@ test('a labelled namespace joins the mesh: injected pods, intercepted calls to a
     assert.ok(crossing.every((s) => s.name === 'GET'), 'server spans name the method');
 
     // Metrics: the client's proxy counted the calls by route (scraped on the pod IP, as Prometheus does).
-    const metrics = await (await fetch(`http://${client.host.ipv4}:15000/metrics`)).text();
+    const metrics = await (await fetch(`http://${client.host.ipv4}:15000/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
     const outbound = metrics.split('\n').filter((line) => line.startsWith('sidelane_requests_total{') && line.includes('direction="outbound"') && line.includes('server-split'));
     const counted = outbound.reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
     assert.ok(counted >= 230, `outbound requests by route server-split: ${String(counted)}\n${outbound.join('\n')}`);

@@ -17,14 +17,20 @@ export interface ControlPlaneOptions {
   configPort?: number;
   leaseDurationMs?: number;
   renewPeriodMs?: number;
+  /** Where the config stream listens; default 127.0.0.1 (network-namespace pods need the bridge's address). */
+  configHost?: string;
+  /** `tokenreview`: proxies must show their pod's token. Default none. */
+  proxyAuth?: 'tokenreview' | 'none';
+  /** Credentials other than the admin's (e.g. a ServiceAccount token under the chart's RBAC). */
+  kubeconfigPath?: string;
 }
 
 export function startControlPlane(kube: KubeEnv, options: ControlPlaneOptions): Promise<RunningController> {
   return startControllerProcess({
-    kubeconfig: kube.kubeconfigPath,
+    kubeconfig: options.kubeconfigPath ?? kube.kubeconfigPath,
     namespace: options.leaseNamespace,
     identity: options.identity ?? 'controller-0',
-    configListen: `127.0.0.1:${options.configPort ?? 0}`,
+    configListen: `${options.configHost ?? '127.0.0.1'}:${options.configPort ?? 0}`,
     httpListen: '127.0.0.1:0',
     clusterDomain: 'cluster.local',
     leaseName: 'sidelane-controller',
@@ -32,6 +38,7 @@ export function startControlPlane(kube: KubeEnv, options: ControlPlaneOptions): 
     leaseRenew: String(options.renewPeriodMs ?? 500),
     debounce: '50',
     logLevel,
+    proxyAuth: options.proxyAuth ?? 'none',
   });
 }
 

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { startControllerProcess, type RunningController } from '../../../src/cli/controller-command.js';
+import type { RunningController } from '../../../src/cli/controller-command.js';
+import { startControlPlane } from '../../support/control-plane.js';
 import { KubeHttp } from '../../../src/controller/kube/kube-http.js';
 import { tokenReviewAuthenticator } from '../../../src/controller/kube/token-review.js';
 import { ConfigClient } from '../../../sidecar/configsync/client.js';
@@ -56,20 +57,7 @@ before(async () => {
   podToken = await tokenFor(core, 'frontend', ['sidelane'], { name: 'frontend-0', uid });
   defaultAudienceToken = await tokenFor(core, 'frontend', [], { name: 'frontend-0', uid });
   otherToken = await tokenFor(core, 'other', ['sidelane']);
-  running = await startControllerProcess({
-    kubeconfig: kube.kubeconfigPath,
-    namespace,
-    identity: 'controller-0',
-    configListen: '127.0.0.1:0',
-    httpListen: '127.0.0.1:0',
-    clusterDomain: 'cluster.local',
-    leaseName: 'sidelane-controller',
-    leaseDuration: '3000',
-    leaseRenew: '500',
-    debounce: '50',
-    logLevel: 'silent',
-    proxyAuth: 'tokenreview',
-  });
+  running = await startControlPlane(kube, { leaseNamespace: namespace, proxyAuth: 'tokenreview' });
 });
 
 after(async () => {

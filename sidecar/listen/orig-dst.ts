@@ -2,6 +2,7 @@
 // application meant to go, which decides the outbound route. A seam, so local mode (no redirection)
 // and the kernel lookup (SO_ORIGINAL_DST) plug in the same way.
 import type { Socket } from 'node:net';
+import { canonicalIp } from '../../src/ir/dns.js';
 
 export interface OriginalDestination {
   address: string;
@@ -23,12 +24,6 @@ export const notRedirected: OrigDstResolver = () => undefined;
 export function isSameAsLocal(socket: Socket, origDst: OriginalDestination): boolean {
   const local = socket.localAddress;
   if (local === undefined || socket.localPort !== origDst.port) return false;
-  return canonicalAddress(local) === canonicalAddress(origDst.address);
-}
-
-/** `::ffff:10.0.0.1` (an IPv4 peer on a dual-stack socket) is 10.0.0.1; IPv6 hex is case-free. */
-function canonicalAddress(address: string): string {
-  const lower = address.toLowerCase();
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(lower);
-  return mapped?.[1] ?? lower;
+  // canonicalIp: `::ffff:10.0.0.1` (an IPv4 peer on a dual-stack socket) is 10.0.0.1, IPv6 hex is case-free.
+  return (canonicalIp(local) ?? local) === (canonicalIp(origDst.address) ?? origDst.address);
 }

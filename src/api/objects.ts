@@ -2,7 +2,7 @@
 // objects, reporting every bad document instead of throwing; classify sorts objects into the
 // translator's ClusterSnapshot, making them look as the API server would serve them.
 import { shapeProblems } from './shape.js';
-import type { V1EndpointSlice, V1Namespace, V1Secret, V1Service } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1EndpointSlice, V1Namespace, V1Secret, V1Service } from '@kubernetes/client-node';
 import { isMap, isNode, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import {
   GATEWAY_GROUP,
@@ -65,7 +65,7 @@ export interface ParsedManifests {
 
 export interface Classified {
   snapshot: ClusterSnapshot;
-  /** Well-formed objects of kinds Sidelane does not read (Deployments, ConfigMaps, ...). */
+  /** Well-formed objects of kinds Sidelane does not read (Deployments, Pods, ...). */
   ignored: IgnoredObject[];
   /** Objects that could not be used (e.g. a Gateway API version that is not served). */
   errors: ManifestError[];
@@ -211,10 +211,10 @@ function checkObject(value: unknown): KubeObject | string {
 // ---------------------------------------------------------------------------------------------
 // Classification
 
-export type CoreKind = 'Service' | 'Namespace' | 'Secret' | 'EndpointSlice';
+export type CoreKind = 'Service' | 'Namespace' | 'Secret' | 'ConfigMap' | 'EndpointSlice';
 
 const CORE_KINDS: Readonly<Record<string, Partial<Record<string, CoreKind>>>> = {
-  v1: { Service: 'Service', Namespace: 'Namespace', Secret: 'Secret' },
+  v1: { Service: 'Service', Namespace: 'Namespace', Secret: 'Secret', ConfigMap: 'ConfigMap' },
   'discovery.k8s.io/v1': { EndpointSlice: 'EndpointSlice' },
 };
 
@@ -261,7 +261,7 @@ export function classify(objects: readonly KubeObject[], defaultNamespace: strin
   const errors: ManifestError[] = [];
   const warnings: ManifestError[] = [];
   const buckets: Buckets = {
-    core: { Service: new Map(), Namespace: new Map(), Secret: new Map(), EndpointSlice: new Map() },
+    core: { Service: new Map(), Namespace: new Map(), Secret: new Map(), ConfigMap: new Map(), EndpointSlice: new Map() },
     gateway: new Map(),
   };
 
@@ -391,6 +391,7 @@ function toSnapshot(buckets: Buckets): ClusterSnapshot {
     gateways: [],
     gatewayClasses: [],
     secrets: asModels<V1Secret>(buckets.core.Secret.values()),
+    configMaps: asModels<V1ConfigMap>(buckets.core.ConfigMap.values()),
   };
   for (const c of buckets.gateway.values()) {
     switch (c.kind) {

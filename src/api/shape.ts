@@ -36,12 +36,21 @@ const backendRef = object({ port: integer, weight: integer, filters: list() });
 const routeRule = object({ matches: list(), filters: list(), backendRefs: list(backendRef) });
 const routeSpec = object({ parentRefs: list(object({ port: integer })), hostnames: list(), rules: list(routeRule) });
 
+const selector = object({ matchLabels: object({}), matchExpressions: list(object({ values: list() })) });
+const listener = object({
+  port: integer,
+  allowedRoutes: object({ kinds: list(), namespaces: object({ selector }) }),
+  tls: object({ certificateRefs: list(), options: object({}) }),
+});
+const gatewaySpec = object({ listeners: list(listener), addresses: list() });
+
 const SHAPES: Record<string, Check> = {
   HTTPRoute: routeSpec,
   GRPCRoute: routeSpec,
   TLSRoute: routeSpec,
   TCPRoute: routeSpec,
   UDPRoute: routeSpec,
+  Gateway: gatewaySpec,
   Service: object({ ports: list(object({ port: integer })), clusterIPs: list() }),
   EndpointSlice: list(object({ port: integer })),
 };

@@ -3,6 +3,7 @@
 // to v1 and defaulted as the API server would (src/api/gateway), whatever version they were
 // stored in.
 import type {
+  V1ConfigMap,
   V1EndpointSlice,
   V1Namespace,
   V1Secret,
@@ -32,6 +33,8 @@ export interface ClusterSnapshot {
   gateways: Gateway[];
   gatewayClasses: GatewayClass[];
   secrets: V1Secret[];
+  /** Read only where a GatewayClass parametersRef points (src/translate/gateway-class.ts). */
+  configMaps: V1ConfigMap[];
 }
 
 export function emptySnapshot(): ClusterSnapshot {
@@ -48,5 +51,6 @@ export function emptySnapshot(): ClusterSnapshot {
     gateways: [],
     gatewayClasses: [],
     secrets: [],
+    configMaps: [],
   };
 }

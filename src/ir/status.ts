@@ -35,3 +35,38 @@ export interface RouteStatusIR {
   generation: number;
   parents: RouteParentStatusIR[];
 }
+
+/** GatewayClass status as the translator computes it (for classes whose controllerName is ours). */
+export interface GatewayClassStatusIR {
+  name: string;
+  generation: number;
+  /** Sorted by type. */
+  conditions: ConditionIR[];
+  /** Feature names (the spec's SupportedFeature values), sorted. */
+  supportedFeatures: string[];
+}
+
+export interface GatewayAddressIR {
+  type: 'IPAddress' | 'Hostname';
+  value: string;
+}
+
+export interface ListenerStatusIR {
+  name: string;
+  /** Routes (of any namespace) accepted by this listener. */
+  attachedRoutes: number;
+  supportedKinds: { group: string; kind: string }[];
+  /** Accepted, ResolvedRefs, Conflicted, Programmed; sorted by type. */
+  conditions: ConditionIR[];
+}
+
+export interface GatewayStatusIR {
+  namespace: string;
+  name: string;
+  generation: number;
+  addresses: GatewayAddressIR[];
+  /** Accepted, Programmed; sorted by type. */
+  conditions: ConditionIR[];
+  /** In the order of spec.listeners. */
+  listeners: ListenerStatusIR[];
+}

@@ -33,6 +33,8 @@ export function resolveBackend(
   ctx: BackendContext,
   problems: RouteProblems,
   where: string,
+  /** The transport of the Service port to forward to: UDP for UDPRoute, TCP for every other kind. */
+  transport: 'TCP' | 'UDP' = 'TCP',
 ): ServiceBackendIR | InvalidBackendIR {
   const weight = ref.weight ?? 1;
   const group = ref.group ?? '';
@@ -69,10 +71,9 @@ export function resolveBackend(
   if (ref.port === undefined) {
     return invalid(Reason.BackendNotFound, `backendRef to ${target} has no port; a Service backend needs one`);
   }
-  // Every route kind Sidelane serves on Service parents rides on TCP: a UDP port of the same
-  // number (DNS has both) is not this backend.
-  const port = (svc.spec?.ports ?? []).find((p) => p.port === ref.port && transportOf(p.protocol) === 'TCP');
-  if (!port) return invalid(Reason.BackendNotFound, `${target} has no TCP port ${ref.port}`);
+  // A port number may exist on both transports (DNS has both): only the route's own is this backend.
+  const port = (svc.spec?.ports ?? []).find((p) => p.port === ref.port && transportOf(p.protocol) === transport);
+  if (!port) return invalid(Reason.BackendNotFound, `${target} has no ${transport} port ${ref.port}`);
   const proto = portProtocol(port);
   if (proto.unknownAppProtocol !== undefined) {
     return invalid(

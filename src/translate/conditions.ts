@@ -1,5 +1,6 @@
-// Condition types and reasons this controller writes, named as the Gateway API names them
-// (plus GEP-1294's Conflicted), and small builders so every condition carries a message.
+// Condition types and reasons this controller writes, named as the Gateway API names them (plus
+// GEP-1294's Conflicted and Envoy Gateway's NoReadyListeners), and small builders so every
+// condition carries a message.
 import type { ConditionIR } from '../ir/index.js';
 
 export const ConditionType = {
@@ -15,6 +16,12 @@ export const Reason = {
   ResolvedRefs: 'ResolvedRefs',
   NoMatchingParent: 'NoMatchingParent',
   NotAllowedByListeners: 'NotAllowedByListeners',
+  NoMatchingListenerHostname: 'NoMatchingListenerHostname',
+  /**
+   * Implementation-specific (Envoy Gateway's name): the route attached only to listeners that are
+   * not Accepted (Conflicted, unsupported), so no listener will serve it.
+   */
+  NoReadyListeners: 'NoReadyListeners',
   UnsupportedValue: 'UnsupportedValue',
   Conflicted: 'Conflicted',
   BackendNotFound: 'BackendNotFound',

@@ -1,15 +1,22 @@
-// TCPRoute and TLSRoute → rules of backends; TLSRoute rules are chosen by SNI (the route's
-// hostnames), TCP has nothing to choose by. UDPRoute is read only to report it unsupported.
-import type { TCPRoute, TCPRouteRule, TLSRoute, TLSRouteRule, UDPRoute } from '../api/gateway/index.js';
-import type { L4BackendIR, RouteRef, TcpRuleIR, TlsRuleIR } from '../ir/index.js';
+// TCPRoute, TLSRoute and UDPRoute → rules of backends; TLSRoute rules are chosen by SNI (the
+// route's hostnames), TCP and UDP have nothing to choose by. UDPRoute backends are the Services'
+// UDP ports (Gateway listeners only: the mesh refuses UDPRoute on Service parents).
+import type { TCPRoute, TCPRouteRule, TLSRoute, TLSRouteRule, UDPRoute, UDPRouteRule } from '../api/gateway/index.js';
+import type { L4BackendIR, RouteRef, TcpRuleIR, TlsRuleIR, UdpRuleIR } from '../ir/index.js';
 import { resolveBackend, type BackendContext } from './backends.js';
 import { RouteProblems, ruleLabel } from './problems.js';
 import { routeView, type TranslatedRoute } from './routeview.js';
 
 type BackendsFor = Omit<BackendContext, 'routeKind' | 'routeNamespace'>;
 
-function l4Backends(input: TCPRouteRule | TLSRouteRule, where: string, ctx: BackendContext, problems: RouteProblems): L4BackendIR[] {
-  return input.backendRefs.map((ref, i) => resolveBackend(ref, ctx, problems, `${where} backendRef ${i}`));
+function l4Backends(
+  input: TCPRouteRule | TLSRouteRule | UDPRouteRule,
+  where: string,
+  ctx: BackendContext,
+  problems: RouteProblems,
+  transport: 'TCP' | 'UDP' = 'TCP',
+): L4BackendIR[] {
+  return input.backendRefs.map((ref, i) => resolveBackend(ref, ctx, problems, `${where} backendRef ${i}`, transport));
 }
 
 function ruleId(route: RouteRef, index: number, name: string | undefined): TcpRuleIR['id'] {
@@ -54,7 +61,21 @@ export function translateTlsRoute(route: TLSRoute, backends: BackendsFor): Trans
   return { view, problems, family: 'tls', kind: 'TLSRoute', rules, ruleCount: Math.max(1, inputs.length) };
 }
 
-export function translateUdpRoute(route: UDPRoute): TranslatedRoute {
+export function translateUdpRoute(route: UDPRoute, backends: BackendsFor): TranslatedRoute {
   const view = routeView('UDPRoute', route);
-  return { view, problems: new RouteProblems(), family: 'udp', kind: 'UDPRoute', rules: [], ruleCount: route.spec.rules.length };
+  const problems = new RouteProblems();
+  const ctx: BackendContext = { ...backends, routeKind: 'UDPRoute', routeNamespace: view.ref.namespace };
+  const inputs = route.spec.rules;
+  const rules: UdpRuleIR[] = [];
+  inputs.forEach((input, index) => {
+    if (index > 0) {
+      // Like TCP: datagrams carry nothing a second rule could be chosen by.
+      problems.dropRule(index, input.name, 'a UDPRoute rule after the first can never be chosen (UDP rules have no matches)');
+      return;
+    }
+    const where = ruleLabel(index, input.name);
+    rules.push({ id: ruleId(view.ref, index, input.name), backends: l4Backends(input, where, ctx, problems, 'UDP') });
+  });
+  if (inputs.length === 0) problems.dropRule(0, undefined, 'the UDPRoute has no rules');
+  return { view, problems, family: 'udp', kind: 'UDPRoute', rules, ruleCount: Math.max(1, inputs.length) };
 }

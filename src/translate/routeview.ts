@@ -1,6 +1,6 @@
 // What every route kind has in common, seen once so parent binding, merging and status need not
 // care which kind they handle.
-import type { HttpMatchIR, HttpRuleIR, RouteRef, TcpRuleIR, TlsRuleIR } from '../ir/index.js';
+import type { HttpMatchIR, HttpRuleIR, RouteRef, TcpRuleIR, TlsRuleIR, UdpRuleIR } from '../ir/index.js';
 import type { RouteProblems } from './problems.js';
 
 export interface ParentRefInput {
@@ -53,4 +53,4 @@ export type TranslatedRoute =
   | { view: RouteView; problems: RouteProblems; family: 'http'; kind: 'HTTPRoute' | 'GRPCRoute'; rules: TranslatedHttpRule[]; ruleCount: number }
   | { view: RouteView; problems: RouteProblems; family: 'tls'; kind: 'TLSRoute'; rules: TlsRuleIR[]; ruleCount: number }
   | { view: RouteView; problems: RouteProblems; family: 'tcp'; kind: 'TCPRoute'; rules: TcpRuleIR[]; ruleCount: number }
-  | { view: RouteView; problems: RouteProblems; family: 'udp'; kind: 'UDPRoute'; rules: []; ruleCount: number };
+  | { view: RouteView; problems: RouteProblems; family: 'udp'; kind: 'UDPRoute'; rules: UdpRuleIR[]; ruleCount: number };

@@ -1,6 +1,7 @@
 // Route status for every parentRef this controller owns: Accepted and ResolvedRefs always,
 // PartiallyInvalid when rules were dropped, and a Sidelane condition for fields we accept but do
-// not enforce yet, so nothing is ignored silently.
+// not enforce yet, so nothing is ignored silently. Gateway parents' entries are built apart
+// (gateway-route-status.ts) and merged here in parentRef order.
 import { MESH_CONTROLLER_NAME, type ConditionIR, type RouteParentStatusIR, type RouteStatusIR } from '../ir/index.js';
 import { ConditionType, Reason, condition, sortConditions } from './conditions.js';
 import type { ParentBinding } from './parents.js';
@@ -12,24 +13,25 @@ export interface RouteOutcome {
   route: TranslatedRoute;
   bindings: ParentBinding[];
   losses: Loss[];
+  /** Entries for Gateway parents (gateway-route-status.ts), by parentRef index; undefined where not ours. */
+  gatewayParents?: (RouteParentStatusIR | undefined)[];
 }
 
-export function routeStatus({ route, bindings, losses }: RouteOutcome): RouteStatusIR | undefined {
+export function routeStatus({ route, bindings, losses, gatewayParents }: RouteOutcome): RouteStatusIR | undefined {
   const parents: RouteParentStatusIR[] = [];
   bindings.forEach((binding, parentIndex) => {
     if (!binding.owned) return;
     const gen = route.view.generation;
-    const conditions: ConditionIR[] = [accepted(route, binding, losses.filter((l) => l.parentIndex === parentIndex), gen), resolvedRefs(route, gen)];
-    const { dropped, unsupported } = route.problems;
-    if (dropped.length > 0 && route.rules.length > 0) {
-      // The spec: the message MUST start with "Dropped Rule" and say which rules were dropped.
-      const what = dropped.map((d) => `Dropped Rule ${d.index}${d.name ? ` (${d.name})` : ''}: ${d.message}`).join('; ');
-      conditions.push(condition(ConditionType.PartiallyInvalid, true, Reason.UnsupportedValue, what, gen));
-    }
-    if (unsupported.length > 0) {
-      conditions.push(condition(ConditionType.UnsupportedFields, true, Reason.UnsupportedValue, unsupported.join('; '), gen));
-    }
+    const conditions: ConditionIR[] = [
+      accepted(route, binding, losses.filter((l) => l.parentIndex === parentIndex), gen),
+      resolvedRefs(route, gen),
+      ...ruleConditions(route, gen),
+    ];
     parents.push({ parentRef: binding.parentRef, controllerName: MESH_CONTROLLER_NAME, conditions: sortConditions(conditions) });
+  });
+  // Gateway parents come in between, in parentRef order (a parentRef is a Service or a Gateway, never both).
+  gatewayParents?.forEach((entry, parentIndex) => {
+    if (entry) parents.splice(ownedBefore(bindings, gatewayParents, parentIndex), 0, entry);
   });
   if (parents.length === 0) return undefined;
   const { kind, namespace, name } = route.view.ref;
@@ -38,10 +40,8 @@ export function routeStatus({ route, bindings, losses }: RouteOutcome): RouteSta
 
 function accepted(route: TranslatedRoute, binding: Exclude<ParentBinding, { owned: false }>, losses: Loss[], gen: number): ConditionIR {
   if (!binding.ok) return condition(ConditionType.Accepted, false, binding.reason, binding.message, gen);
-  if (route.rules.length === 0) {
-    const why = route.problems.dropped.map((d) => `${ruleLabel(d.index, d.name)}: ${d.message}`).join('; ');
-    return condition(ConditionType.Accepted, false, Reason.UnsupportedValue, `no valid rule: ${why}`, gen);
-  }
+  const invalid = noValidRule(route, gen);
+  if (invalid) return invalid;
   const lostPorts = new Set(losses.map((l) => l.port));
   const kept = binding.ports.filter((p) => !lostPorts.has(p.port));
   if (kept.length === 0) {
@@ -62,7 +62,36 @@ function accepted(route: TranslatedRoute, binding: Exclude<ParentBinding, { owne
   return condition(ConditionType.Accepted, true, Reason.Accepted, message, gen);
 }
 
-function resolvedRefs(route: TranslatedRoute, gen: number): ConditionIR {
+/** How many entries (mesh or gateway) come before parentRef `index`. */
+function ownedBefore(bindings: ParentBinding[], gatewayParents: (RouteParentStatusIR | undefined)[], index: number): number {
+  let n = 0;
+  for (let i = 0; i < index; i++) if (bindings[i]?.owned === true || gatewayParents[i] !== undefined) n++;
+  return n;
+}
+
+/** PartiallyInvalid when some rules were dropped, and fields accepted but not enforced. */
+export function ruleConditions(route: TranslatedRoute, gen: number): ConditionIR[] {
+  const out: ConditionIR[] = [];
+  const { dropped, unsupported } = route.problems;
+  if (dropped.length > 0 && route.rules.length > 0) {
+    // The spec: the message MUST start with "Dropped Rule" and say which rules were dropped.
+    const what = dropped.map((d) => `Dropped Rule ${d.index}${d.name ? ` (${d.name})` : ''}: ${d.message}`).join('; ');
+    out.push(condition(ConditionType.PartiallyInvalid, true, Reason.UnsupportedValue, what, gen));
+  }
+  if (unsupported.length > 0) {
+    out.push(condition(ConditionType.UnsupportedFields, true, Reason.UnsupportedValue, unsupported.join('; '), gen));
+  }
+  return out;
+}
+
+/** Accepted=False for a route none of whose rules survived, or undefined when some did. */
+export function noValidRule(route: TranslatedRoute, gen: number): ConditionIR | undefined {
+  if (route.rules.length > 0) return undefined;
+  const why = route.problems.dropped.map((d) => `${ruleLabel(d.index, d.name)}: ${d.message}`).join('; ');
+  return condition(ConditionType.Accepted, false, Reason.UnsupportedValue, `no valid rule: ${why}`, gen);
+}
+
+export function resolvedRefs(route: TranslatedRoute, gen: number): ConditionIR {
   const refs = route.problems.refs;
   const first = refs[0];
   if (!first) return condition(ConditionType.ResolvedRefs, true, Reason.ResolvedRefs, 'All references resolved', gen);

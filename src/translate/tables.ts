@@ -103,7 +103,7 @@ export function buildTables(attachments: Attachment[]): { tables: BuiltTable[]; 
  * without names; on a tie, the older route. The spec ranks by "characters in a matching
  * non-wildcard hostname", then "characters in a matching hostname".
  */
-function tlsRules(routes: TranslatedRoute[]): TlsRuleIR[] {
+export function tlsRules(routes: TranslatedRoute[]): TlsRuleIR[] {
   const ranked: { rule: TlsRuleIR; host: string | undefined; age: number }[] = [];
   routes.forEach((route, age) => {
     if (route.family !== 'tls') return;
@@ -121,7 +121,8 @@ function refText(ref: RouteRef | undefined): string {
   return ref ? `${ref.namespace}/${ref.name}` : '?';
 }
 
-function byAge(a: TranslatedRoute, b: TranslatedRoute): number {
+/** Oldest route first (creationTimestamp, then namespace/name). */
+export function byAge(a: TranslatedRoute, b: TranslatedRoute): number {
   const origin = (r: TranslatedRoute): Parameters<typeof compareOrigin>[0] => ({
     createdAt: r.view.createdAt,
     namespace: r.view.ref.namespace,
@@ -132,11 +133,11 @@ function byAge(a: TranslatedRoute, b: TranslatedRoute): number {
   return compareOrigin(origin(a), origin(b));
 }
 
-function uniqueRoutes(routes: TranslatedRoute[]): TranslatedRoute[] {
+export function uniqueRoutes(routes: TranslatedRoute[]): TranslatedRoute[] {
   return [...new Set(routes)].sort(byAge);
 }
 
-function httpTable(kind: 'HTTPRoute' | 'GRPCRoute', routes: TranslatedRoute[]): HttpRouteTable {
+export function httpTable(kind: 'HTTPRoute' | 'GRPCRoute', routes: TranslatedRoute[]): HttpRouteTable {
   // Rules are listed oldest route first; match entries point into that list. A route bound to
   // several ports or groups appears in several tables: each table gets its own copies, so the IR
   // is a plain tree (serializers need not track shared objects, and a consumer may mutate one).

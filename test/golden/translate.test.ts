@@ -1,7 +1,8 @@
 // Golden tests for the translator: every `translate/<case>.in.yaml` (Kubernetes manifests, with a
 // comment block saying what the case checks and what the spec expects) is translated, and the IR
-// plus route status must equal `<case>.out.yaml`. `UPDATE_GOLDEN=1` (npm run golden:update)
-// rewrites the .out.yaml files instead; a reviewer then reads the diff against the comment blocks.
+// plus route status (and GatewayClass/Gateway status, when any) must equal `<case>.out.yaml`.
+// `UPDATE_GOLDEN=1` (npm run golden:update) rewrites the .out.yaml files instead; a reviewer then
+// reads the diff against the comment blocks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,11 @@ const cases = readdirSync(CASES_DIR)
   .map((file) => file.slice(0, -IN_SUFFIX.length))
   .sort();
 
-function render(value: unknown): string {
+/** IR and status; Gateway statuses only when there are some, so cases without Gateways read as before. */
+function render(result: ReturnType<typeof translate>): string {
+  const value: Record<string, unknown> = { ir: result.ir, statuses: result.statuses };
+  if (result.gatewayClassStatuses.length > 0) value.gatewayClassStatuses = result.gatewayClassStatuses;
+  if (result.gatewayStatuses.length > 0) value.gatewayStatuses = result.gatewayStatuses;
   return YAML.stringify(value, { sortMapEntries: false, lineWidth: 0 });
 }
 
@@ -52,10 +57,10 @@ for (const name of cases) {
     const result = translate(snapshot, { clusterDomain: 'cluster.local' });
     assert.deepEqual(snapshot, before, 'translate must not modify its input');
 
-    const actual = render({ ir: result.ir, statuses: result.statuses });
+    const actual = render(result);
     // Pure: a second run over the same input gives the same bytes.
     const again = translate(structuredClone(before), { clusterDomain: 'cluster.local' });
-    assert.equal(render({ ir: again.ir, statuses: again.statuses }), actual, 'translate must be deterministic');
+    assert.equal(render(again), actual, 'translate must be deterministic');
 
     if (UPDATE) {
       writeFileSync(outPath, actual);

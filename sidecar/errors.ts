@@ -25,6 +25,11 @@ export const ProxyErrorCode = {
   BadRequest: 'SIDELANE_ERR_BAD_REQUEST',
   /** The proxy has no config yet. */
   NotReady: 'SIDELANE_ERR_NOT_READY',
+  /**
+   * Gateway TLS ports: the Host names a hostname another listener of the port serves than the one
+   * the connection's SNI chose (another certificate, other routes); the client should reconnect.
+   */
+  Misdirected: 'SIDELANE_ERR_MISDIRECTED',
   /** A bug: an exception in the proxy. Logged with its stack. */
   Internal: 'SIDELANE_ERR_INTERNAL',
 } as const;
@@ -51,8 +56,19 @@ export const ERROR_MAPPINGS: Readonly<Record<ProxyErrorCode, ErrorMapping>> = {
   SIDELANE_ERR_REQUEST_LOOP: { http: 508, grpc: GRPC.INTERNAL, summary: 'request loop refused' },
   SIDELANE_ERR_BAD_REQUEST: { http: 400, grpc: GRPC.INTERNAL, summary: 'malformed request' },
   SIDELANE_ERR_NOT_READY: { http: 503, grpc: GRPC.UNAVAILABLE, summary: 'proxy has no config yet' },
+  SIDELANE_ERR_MISDIRECTED: { http: 421, grpc: GRPC.UNAVAILABLE, summary: 'the Host belongs to another listener than the SNI' },
   SIDELANE_ERR_INTERNAL: { http: 500, grpc: GRPC.INTERNAL, summary: 'internal proxy error' },
 };
+
+/**
+ * Gateway mode's own failures that are no answer to a request (logged with `code`, counted).
+ */
+export const GatewayErrorCode = {
+  /** A listener port could not be bound (in use, no permission); the others are served, the next config retries it. */
+  PortBind: 'SIDELANE_ERR_GATEWAY_PORT_BIND',
+} as const;
+
+export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];
 
 /** An error of the data path, with the context it happened in (for the log, never for the client). */
 export class ProxyError extends Error {

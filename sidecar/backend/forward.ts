@@ -5,19 +5,20 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { HttpRuleIR, ServiceRef } from '../../src/ir/index.js';
 import { routeKey, ruleKey } from '../../src/ir/index.js';
-import { splitAuthority, type Destination, type MeshView } from '../config/mesh-view.js';
+import { splitAuthority, type MeshView } from '../config/mesh-view.js';
 import { destinationOf, type Discovery } from '../configsync/discovery.js';
 import type { Clusters } from '../endpoint/clusters.js';
 import { refusingLoops } from '../endpoint/loop-guard.js';
 import type { UpstreamClient } from '../endpoint/upstream.js';
 import { ProxyErrorCode } from '../errors.js';
+import type { GatewayView } from '../gateway/view.js';
 import type { AccessLog } from '../observe/log.js';
 import type { ProxyMetrics } from '../observe/metrics.js';
 import { SpanAttr, type ProxySpan, type ProxyTracing } from '../observe/tracing.js';
 import type { Exchange } from '../protocol/exchange.js';
 import { parseGrpcTimeout } from '../protocol/grpc-timeout.js';
 import { planRequest, type ForwardPlan } from '../route/http-plan.js';
-import { matchHttp, parseRequestTarget, prepareRequest, type NameValue } from '../route/match.js';
+import { matchHttp, parseRequestTarget, prepareRequest, type HttpMatchResult, type NameValue, type RequestTarget } from '../route/match.js';
 import { firstHeader } from '../route/request.js';
 import { answerCustomError, answerError, answerLocal } from './answer.js';
 import { runAttempts, type AttemptTarget } from './attempts.js';
@@ -39,6 +40,15 @@ export interface ForwarderDeps {
   replayLimit: number;
   /** On-demand config: an unknown Host is looked up before routing (known ones take no await). */
   discovery?: Discovery | undefined;
+  /** Gateway mode: the listeners whose route tables gateway connections' requests follow. */
+  gateway?: (() => GatewayView | undefined) | undefined;
+}
+
+/** What a redirect keeps of the request's way in, and the name errors give the destination. */
+interface Entry {
+  scheme: 'http' | 'https';
+  port: number;
+  label: string;
 }
 
 /** Route/rule/backend labels of one request, for metrics, spans and the access log. */
@@ -65,21 +75,27 @@ export class HttpForwarder {
     const labels: RequestLabels = { route: NONE, rule: NONE, backend: NONE };
     let status = 0;
     let span: ProxySpan | undefined;
-    const inbound = ex.connection.direction === 'inbound';
+    const direction = ex.connection.direction;
     try {
       const tracing = this.#deps.tracing;
       if (tracing.enabled) {
         const attributes = { [SpanAttr.method]: ex.method, [SpanAttr.serverAddress]: ex.authority, [SpanAttr.path]: ex.target };
         const carrier = carrierOf(ex.headers);
-        if (inbound) {
-          // The caller's trace continues here; the app sees this server span as its parent.
+        if (direction !== 'outbound') {
+          // The caller's trace continues here (or, entering the mesh at a gateway, starts here);
+          // the app or backend sees this server span as its parent.
           span = tracing.startServerSpan(ex.method, carrier, attributes);
           span?.inject(carrier);
         } else {
           span = tracing.startClientSpan(ex.method, carrier, attributes);
         }
       }
-      status = inbound ? await this.#toLocalApp(ex, labels) : await this.#route(ex, labels);
+      status =
+        direction === 'inbound'
+          ? await this.#toLocalApp(ex, labels)
+          : direction === 'gateway'
+            ? await this.#routeGateway(ex, labels)
+            : await this.#route(ex, labels);
     } catch (err) {
       this.#deps.log.error({ err, code: ProxyErrorCode.Internal }, 'request failed in the proxy');
       labels.errorCode = ProxyErrorCode.Internal;
@@ -128,7 +144,7 @@ export class HttpForwarder {
     if (!table || table.kind !== 'http') {
       // No route for this client: the Service behaves as without a mesh (balanced over its endpoints).
       labels.backend = destination.label;
-      return this.#forward(ex, labels, plainPlan(ex, destination.service.ref, destination.port.port), undefined, destination);
+      return this.#forward(ex, labels, plainPlan(ex, destination.service.ref, destination.port.port), undefined, destination.label);
     }
     const target = parseRequestTarget(ex.target);
     const prepared = prepareRequest({ method: ex.method, path: target.path, query: target.query, headers: withHost(ex) });
@@ -138,6 +154,37 @@ export class HttpForwarder {
       labels.errorCode = ProxyErrorCode.NoRoute;
       return answerError(ex, ProxyErrorCode.NoRoute, `no rule of ${destination.label} matches ${ex.method} ${target.path}`);
     }
+    return this.#execute(ex, labels, target, matched, { scheme: 'http', port: destination.port.port, label: destination.label });
+  }
+
+  /**
+   * Gateway mode: the listener the connection came in on (by Host, or by SNI on TLS ports) and its
+   * hosts' route tables decide; no Service is addressed.
+   */
+  async #routeGateway(ex: Exchange, labels: RequestLabels): Promise<number> {
+    const view = this.#deps.gateway?.();
+    const entry = ex.connection.gateway;
+    if (!view || !entry) {
+      labels.errorCode = ProxyErrorCode.NotReady;
+      return answerError(ex, ProxyErrorCode.NotReady, 'the gateway has not received its configuration yet');
+    }
+    const target = parseRequestTarget(ex.target);
+    const prepared = prepareRequest({ method: ex.method, path: target.path, query: target.query, headers: withHost(ex) });
+    const decision = view.routeRequest(entry, ex.authority, prepared);
+    if (decision.kind === 'misdirected') {
+      labels.errorCode = ProxyErrorCode.Misdirected;
+      return answerError(ex, ProxyErrorCode.Misdirected, decision.message);
+    }
+    if (decision.kind === 'no-route') {
+      labels.route = decision.routes;
+      labels.errorCode = ProxyErrorCode.NoRoute;
+      return answerError(ex, ProxyErrorCode.NoRoute, decision.message);
+    }
+    return this.#execute(ex, labels, target, decision.match, { scheme: entry.scheme, port: entry.port, label: decision.listener });
+  }
+
+  /** A matched rule's plan, executed: a local answer, or the request forwarded to its backend. */
+  async #execute(ex: Exchange, labels: RequestLabels, target: RequestTarget, matched: HttpMatchResult, entry: Entry): Promise<number> {
     const rule = matched.rule;
     labels.route = routeKey(rule.id.route);
     labels.rule = ruleKey(rule.id);
@@ -148,8 +195,8 @@ export class HttpForwarder {
       rawTarget: ex.target,
       authority: ex.authority,
       headers: ex.headers,
-      scheme: 'http',
-      port: destination.port.port,
+      scheme: entry.scheme,
+      port: entry.port,
       match: matched.entry.match,
       random: this.#deps.random,
     });
@@ -165,11 +212,11 @@ export class HttpForwarder {
         return answerError(ex, ProxyErrorCode.InvalidBackend, `${plan.reason}: ${plan.message}`);
       case 'forward':
         labels.backend = `${plan.backend.service.namespace}/${plan.backend.service.name}:${plan.backend.port}`;
-        return this.#forward(ex, labels, plan, rule, destination);
+        return this.#forward(ex, labels, plan, rule, entry.label);
     }
   }
 
-  async #forward(ex: Exchange, labels: RequestLabels, plan: ForwardPlan, rule: HttpRuleIR | undefined, destination: Destination): Promise<number> {
+  async #forward(ex: Exchange, labels: RequestLabels, plan: ForwardPlan, rule: HttpRuleIR | undefined, destination: string): Promise<number> {
     const view = this.#deps.view();
     const client = this.#clientFor(ex, view, plan.backend.service, plan.backend.port);
     const upgrade = ex.upgrade === true;
@@ -186,7 +233,7 @@ export class HttpForwarder {
       labels,
       random: this.#deps.random,
       replayLimit: this.#deps.replayLimit,
-      destination: destination.label,
+      destination,
       body,
     });
   }

@@ -15,6 +15,9 @@ export interface Destination {
   label: string;
 }
 
+/** The transports the proxy forwards: TCP (everything but UDPRoutes) and UDP (the gateway's UDPRoutes). */
+export type EndpointTransport = 'TCP' | 'UDP';
+
 const NO_ENDPOINTS: readonly EndpointIR[] = [];
 /** Host lookups are cached per distinct Host value; a client sending random Hosts cannot grow it unbounded. */
 const HOST_CACHE_LIMIT = 4096;
@@ -46,8 +49,9 @@ export class MeshView {
     }
     for (const set of ir.endpoints) {
       for (const port of set.ports) {
-        if (port.transport !== 'TCP') continue;
-        this.#endpoints.set(endpointKey(set.service, port.servicePort), port.endpoints);
+        // UDP endpoints serve the gateway's UDPRoutes; a Service may use one number for both.
+        if (port.transport === 'SCTP') continue;
+        this.#endpoints.set(endpointKey(set.service, port.servicePort, port.transport), port.endpoints);
       }
     }
   }
@@ -75,8 +79,8 @@ export class MeshView {
     return this.#byService.get(serviceKey(ref));
   }
 
-  endpoints(ref: ServiceRef, port: number): readonly EndpointIR[] {
-    return this.#endpoints.get(endpointKey(ref, port)) ?? NO_ENDPOINTS;
+  endpoints(ref: ServiceRef, port: number, transport: EndpointTransport = 'TCP'): readonly EndpointIR[] {
+    return this.#endpoints.get(endpointKey(ref, port, transport)) ?? NO_ENDPOINTS;
   }
 
   #resolveHost(authority: string): Destination | undefined {
@@ -126,8 +130,8 @@ function serviceKey(ref: ServiceRef): string {
   return `${ref.namespace}/${ref.name}`;
 }
 
-function endpointKey(ref: ServiceRef, port: number): string {
-  return `${ref.namespace}/${ref.name}:${port}`;
+function endpointKey(ref: ServiceRef, port: number, transport: EndpointTransport): string {
+  return transport === 'TCP' ? `${ref.namespace}/${ref.name}:${port}` : `${ref.namespace}/${ref.name}:${port}/${transport}`;
 }
 
 function addressKey(ip: string, port: number): string {

@@ -2,7 +2,7 @@
 // push; endpoints come from the applied MeshView. Also the pass-through "cluster" of a single
 // address (a destination that is no Service).
 import type { EndpointIR, ServiceRef } from '../../src/ir/index.js';
-import type { MeshView } from '../config/mesh-view.js';
+import type { EndpointTransport, MeshView } from '../config/mesh-view.js';
 import { Balancer, type BalancerAlgorithm, type Lease } from './balancer.js';
 
 export class Clusters {
@@ -20,8 +20,8 @@ export class Clusters {
   apply(view: MeshView): void {
     this.#view = view;
     for (const [key, entry] of this.#balancers) {
-      const [ref, port] = parseKey(key);
-      const endpoints = view.endpoints(ref, port);
+      const [ref, port, transport] = parseKey(key);
+      const endpoints = view.endpoints(ref, port, transport);
       if (endpoints.length === 0 && !view.service(ref)) this.#balancers.delete(key);
       else if (endpoints !== entry.endpoints) {
         entry.balancer.update(endpoints);
@@ -30,12 +30,15 @@ export class Clusters {
     }
   }
 
-  /** An endpoint of the Service port for one request, or undefined when none is eligible. */
-  pick(service: ServiceRef, port: number, exclude?: ReadonlySet<string>): Lease | undefined {
-    const key = `${service.namespace}/${service.name}:${port}`;
+  /**
+   * An endpoint of the Service port for one request (or one UDP session), or undefined when none
+   * is eligible. A UDP port is a cluster of its own: its endpoints may differ from a TCP port's.
+   */
+  pick(service: ServiceRef, port: number, exclude?: ReadonlySet<string>, transport: EndpointTransport = 'TCP'): Lease | undefined {
+    const key = `${service.namespace}/${service.name}:${port}${transport === 'TCP' ? '' : `/${transport}`}`;
     let entry = this.#balancers.get(key);
     if (!entry) {
-      const endpoints = this.#view?.endpoints(service, port) ?? [];
+      const endpoints = this.#view?.endpoints(service, port, transport) ?? [];
       entry = { balancer: new Balancer(endpoints, { algorithm: this.#algorithm, random: this.#random }), endpoints };
       this.#balancers.set(key, entry);
     }
@@ -43,8 +46,9 @@ export class Clusters {
   }
 }
 
-function parseKey(key: string): [ServiceRef, number] {
+function parseKey(key: string): [ServiceRef, number, EndpointTransport] {
   const colon = key.lastIndexOf(':');
   const slash = key.indexOf('/');
-  return [{ namespace: key.slice(0, slash), name: key.slice(slash + 1, colon) }, Number(key.slice(colon + 1))];
+  const [port = '', transport] = key.slice(colon + 1).split('/');
+  return [{ namespace: key.slice(0, slash), name: key.slice(slash + 1, colon) }, Number(port), transport === 'UDP' ? 'UDP' : 'TCP'];
 }

@@ -30,7 +30,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 /** One request as the access log records it. Field names are the log's keys (stable). */
 export interface AccessLogEntry {
-  direction: 'inbound' | 'outbound';
+  direction: 'inbound' | 'outbound' | 'gateway';
   method: string;
   authority: string;
   /** The request path; a query string is cut off (it may carry tokens). */

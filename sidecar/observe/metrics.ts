@@ -1,10 +1,10 @@
-// Prometheus metrics of one proxy: requests, TCP connections and bytes, config versions, and
-// Node's process metrics, all on a registry of its own (tests run several proxies per process).
-// Label-bound children are cached so that a request costs a Map lookup, not a label resolution.
+// Prometheus metrics of one proxy: requests, TCP connections and bytes, UDP sessions and datagrams,
+// config versions, and Node's process metrics, all on a registry of its own (tests run several proxies
+// per process). Label-bound children are cached so that a request costs a Map lookup, not a label resolution.
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type TrafficDirection = 'inbound' | 'outbound';
+export type TrafficDirection = 'inbound' | 'outbound' | 'gateway';
 
 /** Seconds, from 0.5 ms (a local hop) to 10 s (a slow upstream near its timeout). */
 export const REQUEST_DURATION_BUCKETS: readonly number[] = [
@@ -28,6 +28,16 @@ interface TcpSeries {
   received: Counter.Internal;
 }
 
+/** UDP (gateway UDPRoutes): sessions are per client address:port; flow as for TCP bytes. */
+interface UdpSeries {
+  opened: Counter.Internal;
+  active: Gauge.Internal<TcpLabel>;
+  sentDatagrams: Counter.Internal;
+  receivedDatagrams: Counter.Internal;
+  sentBytes: Counter.Internal;
+  receivedBytes: Counter.Internal;
+}
+
 export interface ProxyMetricsOptions {
   /** Node process metrics (CPU, memory, event loop, GC) on the same registry; default true. */
   defaultMetrics?: boolean;
@@ -45,6 +55,12 @@ export class ProxyMetrics {
   readonly #configRejected: Counter<'reason'>;
   readonly #requestSeries = new Map<string, RequestSeries>();
   readonly #tcpSeries = new Map<string, TcpSeries>();
+  readonly #udpSessionsOpened: Counter<TcpLabel>;
+  readonly #udpSessionsActive: Gauge<TcpLabel>;
+  readonly #udpDatagrams: Counter<'direction' | 'backend' | 'flow'>;
+  readonly #udpBytes: Counter<'direction' | 'backend' | 'flow'>;
+  readonly #udpDropped: Counter<'direction' | 'reason'>;
+  readonly #udpSeries = new Map<string, UdpSeries>();
 
   constructor(options: ProxyMetricsOptions = {}) {
     const registers = [this.registry];
@@ -77,6 +93,36 @@ export class ProxyMetrics {
       name: 'sidelane_tcp_bytes_total',
       help: 'Bytes proxied over TCP; flow=sent is toward the backend, flow=received is from it.',
       labelNames: ['direction', 'backend', 'flow'],
+      registers,
+    });
+    this.#udpSessionsOpened = new Counter({
+      name: 'sidelane_udp_sessions_opened_total',
+      help: 'UDP sessions (one per client address and port) opened, by direction and backend Service.',
+      labelNames: TCP_LABELS,
+      registers,
+    });
+    this.#udpSessionsActive = new Gauge({
+      name: 'sidelane_udp_sessions_active',
+      help: 'UDP sessions open now, by direction and backend Service.',
+      labelNames: TCP_LABELS,
+      registers,
+    });
+    this.#udpDatagrams = new Counter({
+      name: 'sidelane_udp_datagrams_total',
+      help: 'Datagrams proxied over UDP; flow=sent is toward the backend, flow=received is from it.',
+      labelNames: ['direction', 'backend', 'flow'],
+      registers,
+    });
+    this.#udpBytes = new Counter({
+      name: 'sidelane_udp_bytes_total',
+      help: 'Payload bytes proxied over UDP; flow=sent is toward the backend, flow=received is from it.',
+      labelNames: ['direction', 'backend', 'flow'],
+      registers,
+    });
+    this.#udpDropped = new Counter({
+      name: 'sidelane_udp_datagrams_dropped_total',
+      help: 'Client datagrams not forwarded, by reason (no_route, no_backend, no_endpoint, queue_full, send_failed).',
+      labelNames: ['direction', 'reason'],
       registers,
     });
     this.#configInfo = new Gauge({
@@ -142,6 +188,32 @@ export class ProxyMetrics {
     this.#tcp(direction, backend).active.dec();
   }
 
+  udpSessionOpened(direction: TrafficDirection, backend: string): void {
+    const series = this.#udp(direction, backend);
+    series.opened.inc();
+    series.active.inc();
+  }
+
+  udpSessionClosed(direction: TrafficDirection, backend: string): void {
+    this.#udp(direction, backend).active.dec();
+  }
+
+  /** One datagram of `bytes` payload bytes, toward the backend (sent) or from it (received). */
+  udpDatagram(direction: TrafficDirection, backend: string, flow: 'sent' | 'received', bytes: number): void {
+    const series = this.#udp(direction, backend);
+    if (flow === 'sent') {
+      series.sentDatagrams.inc();
+      series.sentBytes.inc(bytes);
+    } else {
+      series.receivedDatagrams.inc();
+      series.receivedBytes.inc(bytes);
+    }
+  }
+
+  udpDropped(direction: TrafficDirection, reason: string): void {
+    this.#udpDropped.labels(direction, reason).inc();
+  }
+
   configApplied(version: string): void {
     this.#configInfo.reset();
     this.#configInfo.labels(version).set(1);
@@ -168,6 +240,23 @@ export class ProxyMetrics {
         received: this.#tcpBytes.labels(direction, backend, 'received'),
       };
       this.#tcpSeries.set(key, series);
+    }
+    return series;
+  }
+
+  #udp(direction: TrafficDirection, backend: string): UdpSeries {
+    const key = `${direction}\u0000${backend}`;
+    let series = this.#udpSeries.get(key);
+    if (series === undefined) {
+      series = {
+        opened: this.#udpSessionsOpened.labels(direction, backend),
+        active: this.#udpSessionsActive.labels(direction, backend),
+        sentDatagrams: this.#udpDatagrams.labels(direction, backend, 'sent'),
+        receivedDatagrams: this.#udpDatagrams.labels(direction, backend, 'received'),
+        sentBytes: this.#udpBytes.labels(direction, backend, 'sent'),
+        receivedBytes: this.#udpBytes.labels(direction, backend, 'received'),
+      };
+      this.#udpSeries.set(key, series);
     }
     return series;
   }

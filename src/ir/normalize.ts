@@ -1,14 +1,19 @@
 // `normalize()`: the canonical form of an IR, so two equal configurations serialize identically and
 // a no-op push can be skipped. Sorts what the IR documents as sorted (services, ports, consumers,
-// endpoint sets/ports/endpoints, match headers and query params) plus lists that are sets by
-// meaning (SNI hosts, retry codes, header modifiers, CORS lists), and orders object keys.
+// endpoint sets/ports/endpoints, match headers and query params, gateway classes, their ports,
+// listeners and virtual hosts by hostname precedence) plus lists that are sets by meaning (SNI
+// hosts, retry codes, header modifiers, CORS lists), and orders object keys.
 // Never reordered: `routes` (oldest first), `matches` and `rules` (precedence), `filters` (the
 // user's order is honoured), `backends`, TLS rules (most specific first), ClusterIPs (primary
-// family first) and hostnames.
+// family first), Service hostnames, listener certificates (the first is the default) and ALPN.
 import type { HttpFilterIR } from './filters.js';
+import type { GatewayClassIR, VirtualHostIR } from './gateway.js';
 import type { MeshIR } from './mesh.js';
 import {
   compareByName,
+  compareGatewayClasses,
+  compareGatewayPorts,
+  compareHostnamePatterns,
   compareConsumers,
   compareEndpointPorts,
   compareEndpoints,
@@ -41,7 +46,47 @@ export function normalize(ir: MeshIR): MeshIR {
     set.ports.sort(compareEndpointPorts);
     for (const port of set.ports) port.endpoints.sort(compareEndpoints);
   }
+  // No class of ours is spelled one way only: absent (the IR of a mesh without Gateways).
+  if (copy.gateways?.length === 0) delete copy.gateways;
+  if (copy.gateways !== undefined) normalizeGateways(copy.gateways);
   return copy;
+}
+
+function normalizeGateways(gateways: GatewayClassIR[]): void {
+  gateways.sort(compareGatewayClasses);
+  for (const gatewayClass of gateways) {
+    gatewayClass.ports.sort(compareGatewayPorts);
+    for (const port of gatewayClass.ports) {
+      switch (port.kind) {
+        case 'http':
+          port.listeners.sort(byHostname);
+          for (const listener of port.listeners) normalizeHosts(listener.hosts);
+          break;
+        case 'tls':
+          // Certificates keep their order (certificateRefs: the first is the default), ALPN too.
+          port.listeners.sort(byHostname);
+          for (const listener of port.listeners) {
+            if (listener.http !== undefined) normalizeHosts(listener.http);
+            if (listener.tls !== undefined) normalizeTable(listener.tls);
+          }
+          break;
+        case 'tcp':
+          if (port.table !== undefined) normalizeTable(port.table);
+          break;
+        case 'udp':
+          break;
+      }
+    }
+  }
+}
+
+function normalizeHosts(hosts: VirtualHostIR[]): void {
+  hosts.sort(byHostname);
+  for (const host of hosts) normalizeTable(host.table);
+}
+
+function byHostname(a: { hostname: string }, b: { hostname: string }): number {
+  return compareHostnamePatterns(a.hostname, b.hostname);
 }
 
 function normalizeTable(table: RouteTable): void {

@@ -2,6 +2,8 @@
 // checks lists against the same ones, so "sorted" can never mean two different things. Strings
 // compare by UTF-16 code unit, never by locale, so the order is the same on every machine.
 import type { EndpointIR, EndpointPortIR, EndpointSetIR } from './endpoints.js';
+import type { GatewayClassIR, GatewayPortIR, HostnamePattern } from './gateway.js';
+import { hostnameRank } from './hostname.js';
 import type { ServiceRef } from './refs.js';
 import type { ConsumerRouteTable, ServiceIR, ServicePortIR } from './service.js';
 
@@ -47,4 +49,28 @@ export function compareEndpoints(a: EndpointIR, b: EndpointIR): number {
  * the relative order of equal names (the spec lets the first of duplicate names win). */
 export function compareByName(a: { name: string }, b: { name: string }): number {
   return compareStrings(a.name, b.name);
+}
+
+/**
+ * Hostname precedence (listeners of a gateway port, virtual hosts of a listener): exact names
+ * before wildcards before `*`; within each, the longer (more specific) first. Equal ranks and
+ * lengths cannot both cover one host unless equal, so the final tie-break by text only makes the
+ * order canonical.
+ */
+export function compareHostnamePatterns(a: HostnamePattern, b: HostnamePattern): number {
+  return hostnameRank(a) - hostnameRank(b) || b.length - a.length || compareStrings(a, b);
+}
+
+export function compareGatewayClasses(a: GatewayClassIR, b: GatewayClassIR): number {
+  return compareStrings(a.name, b.name);
+}
+
+/** What a gateway port is bound with: UDP for `udp`, TCP for the kinds carried over TCP. */
+export function gatewayPortTransport(port: GatewayPortIR): 'TCP' | 'UDP' {
+  return port.kind === 'udp' ? 'UDP' : 'TCP';
+}
+
+/** By port, then transport: a port number is bound at most once per transport. */
+export function compareGatewayPorts(a: GatewayPortIR, b: GatewayPortIR): number {
+  return compareNumbers(a.port, b.port) || compareStrings(gatewayPortTransport(a), gatewayPortTransport(b));
 }

@@ -2,6 +2,26 @@
 // them); the message is for humans and may change. The path says where, JSON-path-ish:
 // `services[3].ports[0].producer.rules[1]`.
 
+/** Codes only `gateways` (gateway mode's listeners) can give; shared codes are in IR_PROBLEM_CODES. */
+export const GATEWAY_PROBLEM_CODES = [
+  'IR_UNSORTED_GATEWAY_CLASSES',
+  'IR_DUPLICATE_GATEWAY_CLASS',
+  /** A hostname pattern that is not `*`, `*.suffix` or a lower-case DNS name. */
+  'IR_INVALID_HOSTNAME',
+  /** Listeners of a port, or virtual hosts of a listener, not in hostname precedence order. */
+  'IR_UNSORTED_HOSTNAMES',
+  /** Two listeners of a port, or two virtual hosts of a listener, with the same hostname. */
+  'IR_DUPLICATE_HOSTNAME',
+  /** One Gateway listener (gateway and section name) served twice in a class. */
+  'IR_DUPLICATE_LISTENER',
+  /** A TLS Terminate listener without a certificate, or a certificate with an empty PEM. */
+  'IR_MISSING_CERTIFICATE',
+  /** A TLS Passthrough listener carrying certificates (it never terminates, so never uses them). */
+  'IR_PASSTHROUGH_WITH_CERTIFICATE',
+  /** A TLS listener with both HTTP hosts and a TLS table, or Passthrough with HTTP hosts. */
+  'IR_INVALID_TLS_LISTENER',
+] as const;
+
 export const IR_PROBLEM_CODES = [
   /** `schema` is not the IR_SCHEMA this build understands. */
   'IR_UNKNOWN_SCHEMA',
@@ -13,10 +33,11 @@ export const IR_PROBLEM_CODES = [
   'IR_INVALID_REF',
   'IR_UNSORTED_SERVICES',
   'IR_DUPLICATE_SERVICE',
+  /** Ports of a Service or of a GatewayClass not sorted by port, then transport. */
   'IR_UNSORTED_PORTS',
-  /** Two ports of a Service with the same port number and transport. */
+  /** Two ports of a Service (or of a GatewayClass) with the same port number and transport. */
   'IR_DUPLICATE_PORT',
-  /** A port number outside 1..65535 (Service, endpoint, backend, mirror or redirect port). */
+  /** A port number outside 1..65535 (Service, endpoint, backend, mirror, redirect or gateway port). */
   'IR_INVALID_PORT',
   /** A headless Service port carries route tables; it has no frontend to route from. */
   'IR_HEADLESS_WITH_ROUTES',
@@ -58,12 +79,13 @@ export const IR_PROBLEM_CODES = [
   'IR_INVALID_FRACTION',
   /** ReplacePrefixMatch in a rule that some non-PathPrefix match leads to. */
   'IR_REPLACE_PREFIX_WITHOUT_PATH_PREFIX',
-  /** A negative or fractional timeout, or a backend timeout longer than the request timeout. */
+  /** A negative or fractional timeout, a backend timeout longer than the request timeout, or a UDP idle timeout that is not > 0. */
   'IR_INVALID_TIMEOUT',
   /** Negative or fractional retry attempts or backoff, or a retry code outside 400..599. */
   'IR_INVALID_RETRY',
   /** A direct failure status outside 100..599. */
   'IR_INVALID_FAILURE_STATUS',
+  ...GATEWAY_PROBLEM_CODES,
 ] as const;
 
 export type IrProblemCode = (typeof IR_PROBLEM_CODES)[number];

@@ -48,6 +48,11 @@ export const PINO_REDACT_PATHS: readonly string[] = [
     const suffix = field.startsWith('[') ? field : `.${field}`;
     return [field, `*${suffix}`, `*.*${suffix}`];
   }),
+  // A gateway listener, a list of them or their port logged whole: the certificates sit deeper.
+  '*.certificates[*].privateKeyPem',
+  '*.*.certificates[*].privateKeyPem',
+  'listeners[*].certificates[*].privateKeyPem',
+  '*.listeners[*].certificates[*].privateKeyPem',
   'secret.data',
   'secret.stringData',
   '*.secret.data',

@@ -59,7 +59,7 @@ export function checkTable(table: RouteTable, path: string, context: RouteCheckC
   });
 }
 
-function checkRoutes(routes: readonly RouteRef[], kind: string, path: string, context: RouteCheckContext): void {
+export function checkRoutes(routes: readonly RouteRef[], kind: string, path: string, context: RouteCheckContext): void {
   context.problems.list(routes, `${path}.routes`).forEach((route, index) => {
     const routePath = `${path}.routes[${index}]`;
     checkRef(context.problems, route, routePath);
@@ -73,7 +73,7 @@ function checkRoutes(routes: readonly RouteRef[], kind: string, path: string, co
   });
 }
 
-function checkRuleId(id: RuleRef, routes: readonly RouteRef[], path: string, context: RouteCheckContext): void {
+export function checkRuleId(id: RuleRef, routes: readonly RouteRef[], path: string, context: RouteCheckContext): void {
   const listed = routes.some((route) => routeKey(route) === routeKey(id.route));
   if (!listed) {
     context.problems.report(
@@ -295,7 +295,7 @@ function checkBackend(backend: HttpBackendIR | L4BackendIR, path: string, contex
   if (backend.kind === 'Service') checkServicePort(backend.service, backend.port, path, context);
 }
 
-function checkL4Backends(backends: readonly L4BackendIR[], path: string, context: RouteCheckContext): void {
+export function checkL4Backends(backends: readonly L4BackendIR[], path: string, context: RouteCheckContext): void {
   context.problems.list(backends, `${path}.backends`).forEach((backend, index) => {
     checkBackend(backend, `${path}.backends[${index}]`, context);
   });

@@ -1,6 +1,7 @@
 // `validate()`: every invariant the IR promises, checked at once, every problem reported (not the
 // first), so the translator's tests, the config server and a proxy refusing a push (NACK) can say
-// everything that is wrong. Route tables are checked in validate-routes.ts.
+// everything that is wrong. Route tables are checked in validate-routes.ts, gateway listeners in
+// validate-gateway.ts.
 import type { EndpointSetIR } from './endpoints.js';
 import { IR_SCHEMA, type MeshIR } from './mesh.js';
 import {
@@ -14,6 +15,7 @@ import {
 import type { IrProblem } from './problems.js';
 import { serviceKey } from './refs.js';
 import type { ServiceIR } from './service.js';
+import { checkGateways } from './validate-gateway.js';
 import { checkTable, type RouteCheckContext, type ServicePorts } from './validate-routes.js';
 import { checkName, checkPort, checkRef, checkSortedUnique, ProblemCollector } from './validate-support.js';
 
@@ -64,6 +66,8 @@ export function validate(ir: MeshIR): IrProblem[] {
       checkEndpointSet(set, path, context);
     });
   });
+  // Absent when there is no GatewayClass of ours; present, every listener and table is checked.
+  if (ir.gateways !== undefined) checkGateways(ir.gateways, context);
   return problems.problems;
 }
 

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { PINO_REDACT_PATHS, REDACTED, redact, type HeaderModifierIR, type TlsCertificateIR } from '../../src/ir/index.js';
+import { CERTIFICATE_PEM as GATEWAY_CERTIFICATE, gatewayIr } from './gateway-ir-fixture.js';
 
 const PRIVATE_KEY_PEM = [
   '-----BEGIN PRIVATE KEY-----',
@@ -128,4 +129,32 @@ test('pino with PINO_REDACT_PATHS does not print secret fields', () => {
   const output = lines.join('');
   assert.match(output, /"msg":"loaded"/);
   assert.doesNotMatch(output, /top-secret/);
+});
+
+test('a MeshIR with gateways keeps every certificate and loses every key', () => {
+  const ir = gatewayIr();
+  const text = JSON.stringify(redact(ir));
+  assert.ok(!text.includes('GatewayKeyThatMustNeverBeLogged'));
+  assert.ok(text.includes(JSON.stringify(GATEWAY_CERTIFICATE).slice(1, -1)), 'the certificate stays readable');
+  assert.match(text, /"privateKeyPem":"\[REDACTED\]"/);
+  assert.ok(JSON.stringify(ir).includes('GatewayKeyThatMustNeverBeLogged'), 'the input is not modified');
+});
+
+test('pino with PINO_REDACT_PATHS does not print the keys of a logged listener, its port or a list of listeners', () => {
+  const port = gatewayIr().gateways?.[0]?.ports[1];
+  assert.ok(port?.kind === 'tls');
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const logger = pino({ redact: [...PINO_REDACT_PATHS] }, sink);
+  logger.info({ listener: port.listeners[0] }, 'one listener');
+  logger.info({ listeners: port.listeners }, 'its port');
+  logger.info({ port: { listeners: port.listeners } }, 'the port object');
+  const output = lines.join('');
+  assert.match(output, /one listener/);
+  assert.doesNotMatch(output, /GatewayKeyThatMustNeverBeLogged/);
 });

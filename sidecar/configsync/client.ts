@@ -35,6 +35,11 @@ export interface ConfigClientOptions {
   /** The Sidelane build, for the server's logs. */
   proxyVersion?: string;
   /**
+   * Destinations held for the proxy's whole life, subscribed in every Hello and never dropped when
+   * idle (a gateway proxy's `gateway:<class>`). A sidecar also always holds `inbound`.
+   */
+  subscriptions?: readonly string[];
+  /**
    * The projected service-account token (audience `sidelane`) to show the control plane as
    * `authorization: Bearer …`. Read at every (re)connect, as the kubelet rotates it.
    */
@@ -181,10 +186,16 @@ export class ConfigClient implements Discovery {
       hello: {
         identity: { ...this.#options.identity, podIps: [...this.#options.identity.podIps] },
         resourceVersions: this.#store.versions(),
-        subscriptions: [INBOUND_DESTINATION, ...this.#destinations.destinations()],
+        subscriptions: [...this.#standing(), ...this.#destinations.destinations()],
         proxyVersion: this.#options.proxyVersion ?? 'sidelane',
       },
     });
+  }
+
+  /** What every Hello subscribes to besides on-demand destinations: a gateway has no inbound side. */
+  #standing(): string[] {
+    const fixed = this.#options.subscriptions ?? [];
+    return this.#options.identity.kind === 'gateway' ? [...fixed] : [INBOUND_DESTINATION, ...fixed];
   }
 
   /** The stream's metadata: the bearer token when there is one to read (else none: the server says why it refuses). */

@@ -1,9 +1,10 @@
 // What the proxy holds of the mesh: the resources the config server sent (Services, their
-// endpoints, and what each subscribed destination resolved to), and the partial MeshIR they make.
-// A delta is applied to a copy first, so a refused one leaves the store as it was.
-import { IR_SCHEMA, serviceKey, type EndpointSetIR, type MeshIR, type ServiceIR } from '../../src/ir/index.js';
-import { compareEndpointSets, compareServices } from '../../src/ir/order.js';
-import { decodeBody, parseResourceName, type DestinationBody, type ResourceKind } from '../../src/configsync/resources.js';
+// endpoints, what each subscribed destination resolved to, and for a gateway proxy its class's
+// listeners), and the partial MeshIR they make. A delta is applied to a copy first, so a refused
+// one leaves the store as it was.
+import { IR_SCHEMA, serviceKey, type EndpointSetIR, type GatewayClassIR, type MeshIR, type ServiceIR } from '../../src/ir/index.js';
+import { compareEndpointSets, compareGatewayClasses, compareServices } from '../../src/ir/order.js';
+import { decodeBody, parseDestination, parseResourceName, type DestinationBody, type ResourceKind } from '../../src/configsync/resources.js';
 
 /** A resource as it arrives in a delta (name, content hash, canonical JSON body). */
 export interface IncomingResource {
@@ -15,7 +16,9 @@ export interface IncomingResource {
 type Held =
   | { kind: 'service'; version: string; value: ServiceIR }
   | { kind: 'endpoints'; version: string; value: EndpointSetIR }
-  | { kind: 'destination'; version: string; value: DestinationBody };
+  /** `backendsOnly`: a gateway destination, whose Services are backends (traffic goes to their endpoints). */
+  | { kind: 'destination'; version: string; value: DestinationBody; backendsOnly: boolean }
+  | { kind: 'gateway'; version: string; value: GatewayClassIR };
 
 /** A delta that cannot even be read (unknown name, bad JSON, a body that is not what its name says). */
 export class MalformedDeltaError extends Error {
@@ -60,23 +63,27 @@ export class ResourceStore {
 
   /**
    * The MeshIR of what is held, in the order normalize() gives (validate() insists on it). A
-   * Service held only as another's backend loses its route tables: traffic to a backend goes
-   * straight to its endpoints, and its tables may name Services this proxy was never sent.
+   * Service held only as another's backend (or a gateway's) loses its route tables: traffic to a
+   * backend goes straight to its endpoints, and its tables may name Services this proxy was never
+   * sent. Held gateway classes become `gateways` (absent when none).
    */
   meshIR(clusterDomain: string): MeshIR {
     const addressed = new Set<string>();
     for (const held of this.#held.values()) {
-      if (held.kind === 'destination') for (const key of held.value.services) addressed.add(key);
+      if (held.kind === 'destination' && !held.backendsOnly) for (const key of held.value.services) addressed.add(key);
     }
     const services: ServiceIR[] = [];
     const endpoints: EndpointSetIR[] = [];
+    const gateways: GatewayClassIR[] = [];
     for (const held of this.#held.values()) {
       if (held.kind === 'service') services.push(addressed.has(serviceKey(held.value.ref)) ? held.value : withoutRoutes(held.value));
       else if (held.kind === 'endpoints') endpoints.push(held.value);
+      else if (held.kind === 'gateway') gateways.push(held.value);
     }
     services.sort(compareServices);
     endpoints.sort(compareEndpointSets);
-    return { schema: IR_SCHEMA, clusterDomain, services, endpoints };
+    gateways.sort(compareGatewayClasses);
+    return { schema: IR_SCHEMA, clusterDomain, services, endpoints, ...(gateways.length > 0 ? { gateways } : {}) };
   }
 }
 
@@ -120,7 +127,13 @@ function held(kind: ResourceKind, key: string, resource: IncomingResource, body:
       if (!Array.isArray(services) || !services.every((s) => typeof s === 'string')) {
         throw new MalformedDeltaError(`${name}: services is not a list of strings`);
       }
-      return { kind, version, value: { services } };
+      return { kind, version, value: { services }, backendsOnly: parseDestination(key)?.kind === 'gateway' };
+    }
+    case 'gateway': {
+      const value = body as GatewayClassIR;
+      const className: unknown = value.name;
+      if (className !== key) throw new MalformedDeltaError(`${name}: body is for class ${JSON.stringify(className)}`);
+      return { kind, version, value };
     }
   }
 }

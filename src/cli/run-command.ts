@@ -2,6 +2,9 @@
 // file mode (the translator fed by YAML files, watched for edits) and one outbound proxy serves a
 // workload of `--namespace`, routing by Host. Endpoints come from EndpointSlice manifests. The
 // proxy gets its config the way it does in a cluster: from a config server, over gRPC, on demand.
+// Gateways of our GatewayClasses in the files are served too, by one gateway per class
+// (run-gateways.ts), on their listener ports plus `--port-offset`.
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
@@ -17,6 +20,8 @@ import { Sidecar } from '../../sidecar/proxy.js';
 import type { BalancerAlgorithm } from '../../sidecar/endpoint/balancer.js';
 import type { CliIo } from './io.js';
 import { hostPort, loopbackByDefault } from '../shared/listen-address.js';
+import type { GatewayReport } from './run-gateway-report.js';
+import { LocalGateways } from './run-gateways.js';
 import { collect } from './translate-command.js';
 
 export interface RunFlags {
@@ -30,6 +35,12 @@ export interface RunFlags {
   balancer: BalancerAlgorithm;
   /** Where the in-process config server listens (default 127.0.0.1:0, any free port). */
   configListen?: string;
+  /** Added to every Gateway listener port (80 → 80 + offset); default 0. */
+  portOffset?: string;
+  /** Where Gateway listener ports are bound; default 127.0.0.1. */
+  gatewayHost?: string;
+  /** GatewayClasses to serve; default (none given) every class of ours in the files. */
+  gatewayClass?: string[];
 }
 
 export interface RunningMesh {
@@ -38,6 +49,8 @@ export interface RunningMesh {
   /** The file-mode control plane's config server the proxy is fed from. */
   configServer: ConfigServer;
   configClient: ConfigClient;
+  /** One gateway per GatewayClass of ours in the files (started as classes appear). */
+  gateways: LocalGateways;
   /** Where configServer listens, `host:port`. */
   configAddress: string;
   /**
@@ -65,6 +78,9 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info')
     .option('--balancer <algorithm>', 'p2c (least outstanding requests of two random endpoints) or round-robin', 'p2c')
     .option('--config-listen <addr>', 'config server the proxy (and others) get config from over gRPC', '127.0.0.1:0')
+    .option('--port-offset <n>', 'added to every Gateway listener port (80 → 80 + n), so they can be tried without root', '0')
+    .option('--gateway-host <addr>', "where Gateway listener ports are bound (also the Gateways' status address)", '127.0.0.1')
+    .option('--gateway-class <name>', 'serve the Gateways of this GatewayClass only (repeatable; default every class with controllerName sidelane.io/gateway-controller)', collect, [])
     .action(async (flags: RunFlags) => {
       const mesh = await startMesh(flags, io);
       const signal = await (io.untilShutdown?.() ?? new Promise<string>(() => undefined));
@@ -106,13 +122,29 @@ export async function startMesh(flags: RunFlags, io: CliIo): Promise<RunningMesh
   });
   await sidecar.start();
   configClient.start();
+  const gatewayHost = flags.gatewayHost ?? '127.0.0.1';
+  const gateways = new LocalGateways({
+    configAddress,
+    namespace: flags.namespace,
+    host: gatewayHost,
+    portOffset: portOffset(flags.portOffset ?? '0'),
+    ...(flags.gatewayClass !== undefined && flags.gatewayClass.length > 0 ? { classes: flags.gatewayClass } : {}),
+    log: log.child({ component: 'gateway' }),
+    tracing,
+    accessLog: flags.accessLog,
+    balancer: flags.balancer,
+    deltasAnswered: (timeoutMs) => deltasAnswered(configServer.registry, timeoutMs),
+    onReport: (report) => { printGatewayReport(report, io); },
+  });
   const watcher = await watchManifests({
     paths: flags.filename,
     defaultNamespace: flags.namespace,
     clusterDomain: flags.clusterDomain,
+    gatewayAddresses: [{ type: isIP(gatewayHost) === 0 ? 'Hostname' : 'IPAddress', value: gatewayHost }],
     onConfig: (update) => {
       for (const w of update.warnings) log.warn(formatManifestError(w));
       configServer.publish({ ir: update.ir, version: update.version, changedAt: performance.now() });
+      void gateways.update(update);
     },
     onProblem: (report) => {
       for (const e of report.errors) log.error(formatManifestError(e));
@@ -123,6 +155,8 @@ export async function startMesh(flags: RunFlags, io: CliIo): Promise<RunningMesh
   if (watcher.current() !== undefined && !(await configClient.whenApplied(FIRST_CONFIG_MS))) {
     log.warn({ config: configAddress }, 'the proxy has not applied the first config yet');
   }
+  // The first config's gateways are up (ports bound) before startMesh resolves.
+  await gateways.whenUpdated();
   const outbound = sidecar.address('outbound');
   const admin = sidecar.address('admin');
   io.err(
@@ -135,10 +169,12 @@ export async function startMesh(flags: RunFlags, io: CliIo): Promise<RunningMesh
     watcher,
     configServer,
     configClient,
+    gateways,
     configAddress,
     settled: (timeoutMs) => deltasAnswered(configServer.registry, timeoutMs),
     close: async () => {
       await watcher.close();
+      await gateways.close();
       await configClient.close();
       await sidecar.close();
       await configServer.close();
@@ -147,7 +183,7 @@ export async function startMesh(flags: RunFlags, io: CliIo): Promise<RunningMesh
   };
 }
 
-/** Polls the server's counters: one proxy, so pushes = ACKs + NACKs means none is in flight. */
+/** Polls the server's counters: pushes = ACKs + NACKs (over every proxy) means none is in flight. */
 async function deltasAnswered(registry: Registry, timeoutMs: number): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
@@ -165,6 +201,18 @@ async function counterValue(registry: Registry, name: string): Promise<number> {
   if (!metric) return 0;
   const { values } = await metric.get();
   return values.reduce((sum, v) => sum + v.value, 0);
+}
+
+/** Where the Gateways' listeners are served and what keeps any from being served, on stderr. */
+function printGatewayReport(report: GatewayReport, io: CliIo): void {
+  if (report.served.length > 0) io.err(`sidelane run: Gateway listeners served:\n${report.served.map((l) => `  ${l}`).join('\n')}`);
+  if (report.problems.length > 0) io.err(`sidelane run: Gateway and route status problems:\n${report.problems.map((l) => `  ${l}`).join('\n')}`);
+}
+
+function portOffset(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new RangeError(`--port-offset must be a whole number in 0..65535, got "${text}"`);
+  return n;
 }
 
 /** The address a local client dials for a server bound to `host` (a wildcard means this machine). */

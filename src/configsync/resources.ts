@@ -6,7 +6,7 @@ import { canonicalIp } from '../ir/index.js';
 
 export { canonicalIp } from '../ir/index.js';
 
-export type ResourceKind = 'service' | 'endpoints' | 'destination';
+export type ResourceKind = 'service' | 'endpoints' | 'destination' | 'gateway';
 
 /** `service/<ns>/<name>`: the Service's ServiceIR (consumer tables only for the proxy's namespace). */
 export function serviceResourceName(ref: ServiceRef): string {
@@ -23,7 +23,17 @@ export function destinationResourceName(destination: string): string {
   return `destination/${destination}`;
 }
 
+/**
+ * `gateway/<class>`: the GatewayClassIR of one class, certificates and keys included, so only
+ * proxies allowed to serve the class get it.
+ */
+export function gatewayResourceName(className: string): string {
+  return `gateway/${className}`;
+}
+
 const NAMESPACED_KEY = /^[^/]+\/[^/]+$/;
+// GatewayClass names are cluster-scoped object names: no slash, never empty.
+const CLASS_NAME = /^[^/]+$/;
 
 /** The kind and key (`ns/name`, or the destination) of a resource name; undefined if malformed. */
 export function parseResourceName(name: string): { kind: ResourceKind; key: string } | undefined {
@@ -37,12 +47,18 @@ export function parseResourceName(name: string): { kind: ResourceKind; key: stri
       return NAMESPACED_KEY.test(key) ? { kind, key } : undefined;
     case 'destination':
       return key === '' ? undefined : { kind, key };
+    case 'gateway':
+      return CLASS_NAME.test(key) ? { kind, key } : undefined;
     default:
       return undefined;
   }
 }
 
-/** Body of `destination/<dest>`: the Services it resolved to, as `ns/name`; [] = not in the mesh. */
+/**
+ * Body of `destination/<dest>`: the Services it resolved to, as `ns/name`; [] = not in the mesh.
+ * For `gateway:<class>`: every backend and mirror Service of the class's route tables ([] when the
+ * class is unknown or the proxy may not serve it).
+ */
 export interface DestinationBody {
   services: string[];
 }
@@ -62,9 +78,16 @@ export function bodyVersion(body: Uint8Array): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Destinations: `ip:<canonical ip>` | `host:<lowercased name>` | `inbound`.
+// Destinations: `ip:<canonical ip>` | `host:<lowercased name>` | `inbound` | `gateway:<class>`.
 
 export const INBOUND_DESTINATION = 'inbound';
+
+const GATEWAY_PREFIX = 'gateway:';
+
+/** `gateway:<class>`: a gateway proxy's listeners, the backends of their routes and their endpoints. */
+export function gatewayDestination(className: string): string {
+  return `${GATEWAY_PREFIX}${className}`;
+}
 
 /** `ip:<canonical ip>`. Text that is no IP address is kept lowercased (it resolves to nothing). */
 export function ipDestination(ip: string): string {
@@ -84,11 +107,17 @@ export function hostDestination(host: string): string {
 export type ParsedDestination =
   | { kind: 'ip'; ip: string }
   | { kind: 'host'; host: string }
-  | { kind: 'inbound' };
+  | { kind: 'inbound' }
+  | { kind: 'gateway'; className: string };
 
 /** What a destination names, normalized; undefined for a string that is no destination. */
 export function parseDestination(destination: string): ParsedDestination | undefined {
   if (destination === INBOUND_DESTINATION) return { kind: 'inbound' };
+  if (destination.startsWith(GATEWAY_PREFIX)) {
+    // Taken as written: class names are case-sensitive object names.
+    const className = destination.slice(GATEWAY_PREFIX.length);
+    return CLASS_NAME.test(className) ? { kind: 'gateway', className } : undefined;
+  }
   if (destination.startsWith('ip:')) {
     const ip = canonicalIp(destination.slice(3));
     return ip === undefined ? undefined : { kind: 'ip', ip };

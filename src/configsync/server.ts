@@ -11,6 +11,7 @@ import type { MeshIR } from '../ir/index.js';
 import { hostPort, parseListenAddress } from '../shared/listen-address.js';
 import { refusalStatus, type ProxyAuthenticator } from './auth.js';
 import { AuthGate } from './auth-gate.js';
+import { GatewayAccess } from './gateway-access.js';
 import { PushLatency } from './latency.js';
 import { ConfigSyncMetrics } from './metrics.js';
 import { configSyncService, type Hello, type ProxyIdentity, type ProxyMessage, type ServerMessageInput } from './proto.js';
@@ -49,6 +50,13 @@ export interface ConfigServerOptions {
   authCacheMs?: number;
   /** Verdicts remembered at most; default 10000. */
   authCacheSize?: number;
+  /**
+   * Service accounts (`ns/name`) of the gateway proxies: with `authenticate`, only their streams
+   * get `gateway/` resources (listeners with TLS keys) for `gateway:<class>` destinations; any other
+   * proxy gets an empty answer and a warning is logged. Without `authenticate` nobody's identity is
+   * proven, so every proxy may (file mode, tests).
+   */
+  gatewayServiceAccounts?: readonly string[];
 }
 
 /** Messages a proxy may send while its token is checked (a real one sends none after its Hello). */
@@ -69,6 +77,7 @@ export class ConfigServer {
   readonly #sessions = new Set<ProxySession>();
   readonly #calls = new Set<ProxyCall>();
   readonly #gate: AuthGate | undefined;
+  readonly #gatewayAccess: GatewayAccess;
   #view: MeshView | undefined;
   #closing: Promise<void> | undefined;
 
@@ -88,6 +97,11 @@ export class ConfigServer {
       registry: this.registry,
       ...(options.authCacheMs === undefined ? {} : { cacheMs: options.authCacheMs }),
       ...(options.authCacheSize === undefined ? {} : { cacheSize: options.authCacheSize }),
+    });
+    this.#gatewayAccess = new GatewayAccess({
+      serviceAccounts: options.gatewayServiceAccounts ?? [],
+      authenticated: this.#gate !== undefined,
+      log: this.#log,
     });
     this.#server = new grpc.Server({
       'grpc.keepalive_time_ms': options.keepaliveMs ?? 20_000,
@@ -190,8 +204,12 @@ export class ConfigServer {
         finish();
       }
     };
+    let watchGatewayAsks: (destinations: readonly string[]) => void = () => undefined;
     const open = (identity: ProxyIdentity, hello: Hello): void => {
+      watchGatewayAsks = this.#gatewayAccess.watch(identity, peer);
+      watchGatewayAsks(hello.subscriptions);
       session = new ProxySession(identity, hello, this.#view, {
+        gatewayAccess: this.#gatewayAccess.allows(identity),
         log: this.#log,
         metrics: this.#metrics,
         latency: this.#latency,
@@ -250,6 +268,7 @@ export class ConfigServer {
           refuse('hello sent twice on one config stream');
           return;
         case 'subscribe':
+          watchGatewayAsks(message.subscribe.destinations);
           session.subscribe(message.subscribe.destinations);
           return;
         case 'unsubscribe':

@@ -16,6 +16,8 @@ export interface SessionDeps {
   /** Unique per server: nonces from another replica or stream never match. */
   noncePrefix: string;
   send: (delta: Delta) => void;
+  /** Whether `gateway:` destinations bring the class and its keys to this proxy (default false). */
+  gatewayAccess?: boolean;
 }
 
 interface InFlight {
@@ -48,7 +50,7 @@ export class ProxySession {
     this.identity = identity;
     this.#deps = deps;
     this.#log = deps.log.child({ proxy: proxyFields(identity) });
-    this.#scope = { namespace: identity.namespace, podIps: identity.podIps };
+    this.#scope = { namespace: identity.namespace, podIps: identity.podIps, gatewayAccess: deps.gatewayAccess ?? false };
     this.#subscriptions = new Set(hello.subscriptions);
     this.#acked = new Map(Object.entries(hello.resourceVersions));
     this.#view = view;

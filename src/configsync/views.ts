@@ -1,9 +1,12 @@
 // Per-proxy views of one published IR: the resources (name → version, body) a proxy should hold
 // for the destinations it subscribed to. Bodies are encoded once per IR version and shared: a
 // Service's body depends only on the proxy's namespace, its endpoints on nothing proxy-specific.
+// A `gateway:<class>` destination brings the class's listeners (with their TLS keys, so only to
+// proxies allowed to serve it) and every Service its routes send traffic to.
 import {
   serviceKey,
   type EndpointSetIR,
+  type GatewayClassIR,
   type MeshIR,
   type RouteTable,
   type ServiceIR,
@@ -15,6 +18,7 @@ import {
   destinationResourceName,
   encodeBody,
   endpointsResourceName,
+  gatewayResourceName,
   parseDestination,
   serviceResourceName,
   type DestinationBody,
@@ -29,6 +33,11 @@ export interface EncodedResource {
 export interface ProxyScope {
   namespace: string;
   podIps: readonly string[];
+  /**
+   * Whether `gateway:<class>` destinations bring the class (its certificates' keys included) and
+   * its backends; without it they resolve to nothing. Default false.
+   */
+  gatewayAccess?: boolean;
 }
 
 type Entries = readonly (readonly [string, EncodedResource])[];
@@ -49,11 +58,14 @@ export class MeshView {
   readonly #services = new Map<string, ServiceEntry>();
   readonly #endpoints = new Map<string, EncodedResource>();
   readonly #destinations = new Map<string, Entries>();
+  readonly #gatewayClasses: ReadonlyMap<string, GatewayClassIR>;
+  readonly #gatewayResources = new Map<string, EncodedResource>();
 
   constructor(ir: MeshIR, version: string) {
     this.version = version;
     this.clusterDomain = ir.clusterDomain;
     this.#lookup = new ServiceLookup(ir);
+    this.#gatewayClasses = new Map((ir.gateways ?? []).map((c) => [c.name, c]));
   }
 
   /** The resources a proxy with this scope and these subscriptions should hold. */
@@ -72,14 +84,18 @@ export class MeshView {
     if (parsed?.kind === 'ip') services = this.#lookup.byClusterIp(parsed.ip);
     else if (parsed?.kind === 'host') services = this.#lookup.byHost(parsed.host, scope.namespace);
     else if (parsed?.kind === 'inbound') services = this.#lookup.byEndpointAddress(scope.podIps);
+    else if (parsed?.kind === 'gateway') return this.#gatewayBackends(scope, parsed.className);
     return [...new Set(services.map((s) => serviceKey(s.ref)))].sort();
   }
 
   #destination(scope: ProxyScope, destination: string): Entries {
+    const parsed = parseDestination(destination);
     const key =
-      destination === 'inbound'
+      parsed?.kind === 'inbound'
         ? `${scope.namespace}\0inbound\0${[...scope.podIps].sort().join(',')}`
-        : `${scope.namespace}\0${destination}`;
+        : parsed?.kind === 'gateway'
+          ? `${scope.namespace}\0${destination}\0${scope.gatewayAccess === true ? 'allowed' : 'refused'}`
+          : `${scope.namespace}\0${destination}`;
     const cached = this.#destinations.get(key);
     if (cached !== undefined) return cached;
     const services = this.resolve(scope, destination);
@@ -94,14 +110,39 @@ export class MeshView {
       entries.set(endpointsResourceName(ref), endpoints);
       return entry;
     };
-    for (const service of services) {
-      // One level: a backend's own backends are not followed (traffic to a backend goes straight
-      // to its endpoints, never through its routes).
-      for (const backend of addService(service)?.backends ?? []) addService(backend);
+    if (parsed?.kind === 'gateway') {
+      // The resolved Services are the backends already: the gateway sends to their endpoints.
+      const gatewayClass = this.#gatewayClasses.get(parsed.className);
+      if (scope.gatewayAccess === true && gatewayClass !== undefined) {
+        entries.set(gatewayResourceName(parsed.className), this.#gatewayResource(gatewayClass));
+      }
+      for (const service of services) addService(service);
+    } else {
+      for (const service of services) {
+        // One level: a backend's own backends are not followed (traffic to a backend goes straight
+        // to its endpoints, never through its routes).
+        for (const backend of addService(service)?.backends ?? []) addService(backend);
+      }
     }
     const result = [...entries];
     if (this.#destinations.size < MAX_CACHED_DESTINATIONS) this.#destinations.set(key, result);
     return result;
+  }
+
+  /** Backend and mirror Services (keys) of a class's tables that are in the IR; [] without access. */
+  #gatewayBackends(scope: ProxyScope, className: string): string[] {
+    const gatewayClass = this.#gatewayClasses.get(className);
+    if (scope.gatewayAccess !== true || gatewayClass === undefined) return [];
+    return gatewayBackendsOf(gatewayClass).filter((key) => this.#lookup.service(key) !== undefined);
+  }
+
+  #gatewayResource(gatewayClass: GatewayClassIR): EncodedResource {
+    const name = gatewayResourceName(gatewayClass.name);
+    const cached = this.#gatewayResources.get(name);
+    if (cached !== undefined) return cached;
+    const resource = encoded(gatewayClass);
+    this.#gatewayResources.set(name, resource);
+    return resource;
   }
 
   #service(key: string, proxyNamespace: string): ServiceEntry | undefined {
@@ -151,6 +192,31 @@ export function backendsOf(service: ServiceIR): string[] {
   }
   const own = serviceKey(service.ref);
   return [...new Set(refs.map(serviceKey))].filter((k) => k !== own).sort();
+}
+
+/** Keys of every Service the tables of a gateway class send traffic to (backends and mirrors), sorted. */
+export function gatewayBackendsOf(gatewayClass: GatewayClassIR): string[] {
+  const refs: ServiceRef[] = [];
+  for (const port of gatewayClass.ports) {
+    switch (port.kind) {
+      case 'http':
+        for (const listener of port.listeners) for (const host of listener.hosts) refs.push(...tableBackends(host.table));
+        break;
+      case 'tls':
+        for (const listener of port.listeners) {
+          for (const host of listener.http ?? []) refs.push(...tableBackends(host.table));
+          if (listener.tls !== undefined) refs.push(...tableBackends(listener.tls));
+        }
+        break;
+      case 'tcp':
+        if (port.table !== undefined) refs.push(...tableBackends(port.table));
+        break;
+      case 'udp':
+        for (const backend of port.table?.rule.backends ?? []) if (backend.kind === 'Service') refs.push(backend.service);
+        break;
+    }
+  }
+  return [...new Set(refs.map(serviceKey))].sort();
 }
 
 function tableBackends(table: RouteTable): ServiceRef[] {

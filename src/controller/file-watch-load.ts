@@ -2,7 +2,17 @@
 // ready to apply or everything that stops it from being applied; what to do with either (apply,
 // keep the last good one, report) is the watcher's decision, not this step's.
 import type { IgnoredObject, ManifestError } from '../api/objects.js';
-import { irVersion, normalize, validate, type IrProblem, type MeshIR, type RouteStatusIR } from '../ir/index.js';
+import {
+  irVersion,
+  normalize,
+  validate,
+  type GatewayAddressIR,
+  type GatewayClassStatusIR,
+  type GatewayStatusIR,
+  type IrProblem,
+  type MeshIR,
+  type RouteStatusIR,
+} from '../ir/index.js';
 import { DEFAULT_CLUSTER_DOMAIN, translate } from '../translate/index.js';
 import { loadManifestFiles } from './filesource.js';
 
@@ -13,6 +23,10 @@ export interface ConfigUpdate {
   /** `irVersion(ir)`: equal versions mean equal IRs. */
   version: string;
   statuses: RouteStatusIR[];
+  /** Our GatewayClasses' status (Accepted or why not), sorted by name. */
+  gatewayClassStatuses: GatewayClassStatusIR[];
+  /** Status of the Gateways of our classes (listeners, conditions), sorted by namespace, name. */
+  gatewayStatuses: GatewayStatusIR[];
   /** Objects used with a caveat (duplicates, fields an older API version allowed). */
   warnings: ManifestError[];
   /** Well-formed objects of kinds Sidelane does not read. */
@@ -37,6 +51,8 @@ export interface LoadSettings {
   paths: string[];
   defaultNamespace: string;
   clusterDomain?: string;
+  /** Reported as every Gateway's status.addresses (file mode: where `sidelane run` serves them). */
+  gatewayAddresses?: readonly GatewayAddressIR[];
 }
 
 /**
@@ -59,14 +75,26 @@ export async function loadConfig(settings: LoadSettings): Promise<LoadOutcome> {
     ({ warnings, files } = loaded);
     if (loaded.errors.length > 0) return failed(loaded.errors);
     const clusterDomain = settings.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
-    const { ir, statuses } = translate(loaded.snapshot, { clusterDomain });
+    const { ir, statuses, gatewayClassStatuses, gatewayStatuses } = translate(loaded.snapshot, {
+      clusterDomain,
+      ...(settings.gatewayAddresses === undefined ? {} : { gatewayAddresses: settings.gatewayAddresses }),
+    });
     // Checked in the form the proxies will receive.
     const normalized = normalize(ir);
     const irProblems = validate(normalized);
     if (irProblems.length > 0) return failed([], irProblems);
     return {
       ok: true,
-      update: { ir: normalized, version: irVersion(normalized), statuses, warnings, ignored: loaded.ignored, files },
+      update: {
+        ir: normalized,
+        version: irVersion(normalized),
+        statuses,
+        gatewayClassStatuses,
+        gatewayStatuses,
+        warnings,
+        ignored: loaded.ignored,
+        files,
+      },
     };
   } catch (err) {
     // The translator is total by design; if it throws anyway, the last good config must stay.

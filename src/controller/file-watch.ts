@@ -19,6 +19,8 @@ export interface WatchManifestsOptions {
   /** Namespace of objects that name none. */
   defaultNamespace: string;
   clusterDomain?: string;
+  /** Reported as every Gateway's status.addresses (where `sidelane run` serves the listeners). */
+  gatewayAddresses?: LoadSettings['gatewayAddresses'];
   /** Quiet time after the last file event before a load; default 100 ms. */
   debounceMs?: number;
   /** A load produced an IR whose version differs from the current one (or the first good load). */
@@ -81,6 +83,7 @@ class FileConfigSource implements ManifestWatcher {
       paths: options.paths,
       defaultNamespace: options.defaultNamespace,
       ...(options.clusterDomain === undefined ? {} : { clusterDomain: options.clusterDomain }),
+      ...(options.gatewayAddresses === undefined ? {} : { gatewayAddresses: options.gatewayAddresses }),
     };
     this.#debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
   }

@@ -28,9 +28,12 @@ test('sidelane translate accepts every route in examples/ and resolves every ref
     'GRPCRoute/demo/greeter',
     'HTTPRoute/bookinfo/reviews',
     'HTTPRoute/demo/reviews',
+    'HTTPRoute/edge/web',
     'HTTPRoute/frontend/reviews-canary',
     'HTTPRoute/shop/web',
+    'HTTPRoute/store/store',
     'TCPRoute/data/db-to-primary',
+    'TCPRoute/postgres/postgres',
   ]);
   for (const s of out.statuses) {
     for (const c of s.parents.flatMap((p) => p.conditions)) {

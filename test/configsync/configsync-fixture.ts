@@ -3,7 +3,7 @@
 // grpc-js client stream playing the proxy's part (no sidecar involved).
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import type * as grpc from '@grpc/grpc-js';
+import { Metadata, type Client, type ClientDuplexStream, type StatusObject } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { classify, parseManifests } from '../../src/api/objects.js';
 import { irVersion } from '../../src/ir/index.js';
@@ -124,17 +124,20 @@ export function hello(namespace: string, extra: Partial<HelloInput> = {}, podIps
 
 /** One proxy's stream, raw: what it sends is up to the test; deltas queue up to be awaited. */
 export class RawProxy {
-  readonly #client: grpc.Client;
-  readonly #stream: grpc.ClientDuplexStream<ProxyMessageInput, ServerMessage>;
+  readonly #client: Client;
+  readonly #stream: ClientDuplexStream<ProxyMessageInput, ServerMessage>;
   readonly #deltas: Delta[] = [];
   #waiter: (() => void) | undefined;
   /** The stream's final status. */
-  readonly status: Promise<grpc.StatusObject>;
+  readonly status: Promise<StatusObject>;
 
-  constructor(port: number) {
+  /** `token`: shown as `authorization: Bearer <token>` (for a server with an authenticator). */
+  constructor(port: number, token?: string) {
     const client = newConfigSyncClient(`127.0.0.1:${port}`);
     this.#client = client;
-    this.#stream = client.Stream();
+    const metadata = new Metadata();
+    if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
+    this.#stream = client.Stream(metadata);
     this.#stream.on('data', (message: ServerMessage) => {
       if (message.message === 'delta') this.#deltas.push(message.delta);
       this.#waiter?.();

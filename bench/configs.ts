@@ -19,7 +19,7 @@ export const H2C_HOST = 'bench-h2c';
 export const BODY = 'ok\n';
 
 /** Process-level lines shared by both nginx instances: foreground, one worker, files in `dir`. */
-function nginxMain(dir: string): string {
+export function nginxMain(dir: string): string {
   return `worker_processes 1;
 daemon off;
 master_process on;
@@ -29,7 +29,7 @@ events { worker_connections 8192; multi_accept on; }
 `;
 }
 
-function nginxHttpCommon(dir: string): string {
+export function nginxHttpCommon(dir: string): string {
   return `  access_log off;
   keepalive_requests 10000000;
   keepalive_timeout 75s;

@@ -34,6 +34,10 @@ export interface FixedRateResult {
 export interface LoadTarget {
   port: number;
   host: string;
+  /** Default http; wrk speaks HTTPS (TLS 1.3, no ALPN, SNI = the URL's host, 127.0.0.1) too. */
+  scheme?: 'http' | 'https';
+  /** More request headers, `Name: value` (e.g. `Connection: close` for a handshake per request). */
+  headers?: readonly string[];
 }
 
 export interface Loader {
@@ -74,9 +78,10 @@ const track = (pid: number, stop: () => void): (() => void) => {
 };
 
 export async function runWrk(target: LoadTarget, load: Loader, seconds = load.seconds): Promise<ThroughputResult> {
+  const headers = [`Host: ${target.host}`, ...(target.headers ?? [])].flatMap((h) => ['-H', h]);
   const out = await run(
     'taskset',
-    ['-c', String(load.core), 'wrk', '-t1', `-c${load.connections}`, `-d${seconds}s`, '--latency', '-H', `Host: ${target.host}`, `http://127.0.0.1:${target.port}/`],
+    ['-c', String(load.core), 'wrk', '-t1', `-c${load.connections}`, `-d${seconds}s`, '--latency', ...headers, `${target.scheme ?? 'http'}://127.0.0.1:${target.port}/`],
     track,
   );
   return parseWrk(out);

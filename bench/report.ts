@@ -1,6 +1,7 @@
 // What a benchmark run found, as a table for people and JSON for tools: throughput of every
 // target, its ratio to nginx in the same run, latency at the fixed rate and what the proxy adds
 // over going direct, memory, and the targets with PASS/FAIL.
+import type { GatewayReport } from './gateway-report.js';
 import type { FixedRateResult, ThroughputResult } from './load.js';
 
 export type TargetName = 'direct' | 'sidelane' | 'nginx' | 'haproxy';
@@ -34,6 +35,8 @@ export interface BenchReport {
   method: Record<string, string | number>;
   results: TargetResult[];
   targets: Target[];
+  /** HTTPS termination rows (bench/gateway-tls.ts), when they ran. */
+  gateway?: GatewayReport;
 }
 
 const MB = 1024 * 1024;

@@ -1,12 +1,16 @@
 // `npm run bench`: Sidelane against nginx and haproxy as reverse proxies, and against no proxy at
-// all, in one run on this machine. Each proxy has one core to itself; load generators and the
-// backend share the other. Prints a table with the targets of the performance issue and writes
-// .cache/bench/results.json. Settings come from the environment (see README, "Benchmark").
+// all, in one run on this machine; then the gateway rows, each terminating HTTPS with the same
+// certificate. Each proxy has one core to itself; load generators and the backend share the other.
+// Prints the tables with the targets of the performance issue and writes .cache/bench/results.json.
+// Settings come from the environment (see README, "Benchmark").
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ports } from './configs.js';
+import { keyKind } from './gateway-cert.js';
+import { formatGatewayTable, GATEWAY_TARGETS, type GatewayTargetName } from './gateway-report.js';
+import { runGatewayBench } from './gateway-tls.js';
 import { runFixedRate, runH2load, runningLoad, runWrk, type Loader } from './load.js';
 import { coreBusySeconds, cpuSeconds, freePort, pinSelf, Processes, RssSampler } from './processes.js';
 import { evaluateTargets, formatTable, type BenchReport, type TargetName, type TargetResult } from './report.js';
@@ -23,7 +27,11 @@ const seconds = parseDuration(env.BENCH_DURATION ?? '10s');
 const warmup = parseDuration(env.BENCH_WARMUP ?? '1s');
 const rate = Number(env.BENCH_RATE ?? 1000);
 const rateWarmup = parseDuration(env.BENCH_RATE_WARMUP ?? '2s');
-const targets = (env.BENCH_TARGETS ?? ALL_TARGETS.join(',')).split(',').map((t) => t.trim()) as TargetName[];
+const list = (text: string): string[] => text.split(',').map((t) => t.trim()).filter((t) => t !== '');
+const targets = list(env.BENCH_TARGETS ?? ALL_TARGETS.join(',')) as TargetName[];
+/** The gateway rows; BENCH_GATEWAY_TARGETS= (empty) leaves them out. */
+const gatewayTargets = list(env.BENCH_GATEWAY_TARGETS ?? GATEWAY_TARGETS.join(',')) as GatewayTargetName[];
+const tlsKey = keyKind(env.BENCH_TLS_KEY);
 const loader: Loader = {
   core: LOAD_CORE,
   seconds,
@@ -107,6 +115,9 @@ async function measure(target: RunningTarget): Promise<TargetResult> {
 async function main(): Promise<void> {
   const load = loadavg();
   if (cpus().length < 2) throw new Error('the benchmark needs 2 cores: one for the proxy, one for load and backend');
+  for (const name of gatewayTargets) {
+    if (!GATEWAY_TARGETS.includes(name)) throw new Error(`unknown target ${name} in BENCH_GATEWAY_TARGETS (use ${GATEWAY_TARGETS.join(',')})`);
+  }
   ensureTools(log);
   pinSelf(LOAD_CORE);
   if ((load[0] ?? 0) > 0.5) log(`warning: load average ${load[0]?.toFixed(2) ?? '?'} — other processes are busy; numbers will be noisy`);
@@ -126,7 +137,7 @@ async function main(): Promise<void> {
     proxyCore: PROXY_CORE,
     loadCore: LOAD_CORE,
     nodeFlags: (env.BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== ''),
-    sidelaneEntry: targets.includes('sidelane') ? buildSidelane(root, log) : '',
+    sidelaneEntry: targets.includes('sidelane') || gatewayTargets.includes('sidelane') ? buildSidelane(root, log) : '',
   };
   await startBackend(ctx);
   const results: TargetResult[] = [];
@@ -167,11 +178,16 @@ async function main(): Promise<void> {
     results,
     targets: [],
   };
-  report.targets = evaluateTargets(results, rate);
+  // Only the gateway rows asked for (BENCH_TARGETS=): no mesh targets to judge.
+  report.targets = results.length > 0 ? evaluateTargets(results, rate) : [];
+  if (gatewayTargets.length > 0 && !stopping) {
+    report.gateway = await runGatewayBench({ ctx, targets: gatewayTargets, loader, warmup, keyKind: tlsKey, log, stopping: () => stopping });
+  }
   const out = join(root, '.cache', 'bench');
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`\n${formatTable(report)}\n\nresults: .cache/bench/results.json\n`);
+  const tables = [...(results.length > 0 ? [formatTable(report)] : []), ...(report.gateway ? [formatGatewayTable(report.gateway)] : [])];
+  process.stdout.write(`\n${tables.join('\n\n')}\n\nresults: .cache/bench/results.json\n`);
   if (env.BENCH_STRICT === '1' && report.targets.some((t) => !t.passed)) process.exitCode = 1;
 }
 

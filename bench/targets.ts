@@ -115,7 +115,7 @@ export async function startTarget(name: TargetName, ctx: TargetContext): Promise
   return target;
 }
 
-async function waitForReady(adminPort: number, started: Started, timeoutMs = 20_000): Promise<void> {
+export async function waitForReady(adminPort: number, started: Started, timeoutMs = 20_000): Promise<void> {
   await waitForPort(adminPort, started, timeoutMs);
   const deadline = Date.now() + timeoutMs;
   for (;;) {

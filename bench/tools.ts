@@ -9,6 +9,8 @@ export const TOOLS: readonly SystemTool[] = [
   { command: 'nginx', debianPackage: 'nginx-light' },
   { command: 'haproxy', debianPackage: 'haproxy' },
   { command: 'taskset', debianPackage: 'util-linux' },
+  // The gateway rows' self-signed certificate.
+  { command: 'openssl', debianPackage: 'openssl' },
 ];
 
 /** Installs what is missing (as root) or throws with the packages to install. */
@@ -32,5 +34,8 @@ export function toolVersions(): Record<string, string> {
     h2load: first('h2load', ['--version'], /nghttp2\/(\S+)/),
     nginx: first('nginx', ['-v'], /nginx\/(\S+)/),
     haproxy: first('haproxy', ['-v'], /version (\S+)/),
+    // TLS is done by OpenSSL in all three: which builds matters for the gateway rows.
+    openssl: first('openssl', ['version'], /OpenSSL (\S+)/),
+    nodeOpenssl: process.versions.openssl,
   };
 }

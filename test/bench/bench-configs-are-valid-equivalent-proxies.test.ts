@@ -8,9 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTools } from '../../bench/tools.js';
 import { H1_HOST, H2C_HOST, haproxyConf, nginxBackendConf, nginxProxyConf, sidelaneManifests, type Ports } from '../../bench/configs.js';
+import { generateCertificate } from '../../bench/gateway-cert.js';
+import { haproxyTlsConf, nginxTlsProxyConf, type GatewayPorts } from '../../bench/gateway-configs.js';
 import { request, startTestMesh } from '../support/mesh.js';
 
 const ports: Ports = { backendH1: 18001, backendH2c: 18002, proxyH1: 18003, proxyH2c: 18004, admin: 18005 };
+const gatewayPorts: GatewayPorts = { backend: 18001, proxyTls: 18006 };
 
 function listening(server: http.Server | http2.Http2Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => { resolve((server.address() as { port: number }).port); }));
@@ -64,6 +67,25 @@ test('haproxy accepts the proxy config', async () => {
     await writeFile(join(dir, 'haproxy.cfg'), haproxyConf(ports));
     const check = spawnSync('sh', ['-c', `PATH="$PATH:/usr/sbin" haproxy -c -q -f ${join(dir, 'haproxy.cfg')}`], { encoding: 'utf8' });
     assert.equal(check.status, 0, check.stderr);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('nginx and haproxy accept the TLS-terminating gateway configs with a fresh certificate of either kind', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sidelane-bench-conf-'));
+  try {
+    for (const kind of ['ec', 'rsa'] as const) {
+      const tls = await generateCertificate(dir, kind);
+      await writeFile(join(dir, 'nginx-tls.conf'), nginxTlsProxyConf(dir, gatewayPorts, tls));
+      const nginx = spawnSync('sh', ['-c', `PATH="$PATH:/usr/sbin" nginx -t -q -c ${join(dir, 'nginx-tls.conf')} -p ${dir}`], { encoding: 'utf8' });
+      assert.equal(nginx.status, 0, `nginx (${kind}): ${nginx.stderr}`);
+      await writeFile(join(dir, 'haproxy-tls.cfg'), haproxyTlsConf(gatewayPorts, tls));
+      const haproxy = spawnSync('sh', ['-c', `PATH="$PATH:/usr/sbin" haproxy -c -f ${join(dir, 'haproxy-tls.cfg')}`], { encoding: 'utf8' });
+      assert.equal(haproxy.status, 0, `haproxy (${kind}): ${haproxy.stderr}${haproxy.stdout}`);
+      // A warning is how haproxy says a setting did not do what was meant: none allowed.
+      assert.doesNotMatch(`${haproxy.stderr}${haproxy.stdout}`, /WARNING|ALERT/, `haproxy (${kind})`);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

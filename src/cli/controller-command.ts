@@ -12,8 +12,11 @@ import { tokenReviewAuthenticator } from '../controller/kube/token-review.js';
 import { startHealthServer, type HealthServer } from '../controller/health-server.js';
 import { parseListenAddress } from '../shared/listen-address.js';
 import { DEFAULT_CLUSTER_DOMAIN } from '../translate/index.js';
+import { GATEWAY_CONTROLLER_NAME } from '../ir/index.js';
 import { createLogger, type LogLevel } from '../../sidecar/observe/log.js';
+import { parseGatewayServiceAccounts, parseGatewayServices } from './gateway-flags.js';
 import type { CliIo } from './io.js';
+import { collect } from './translate-command.js';
 
 export interface ControllerFlags {
   kubeconfig?: string;
@@ -29,6 +32,12 @@ export interface ControllerFlags {
   logLevel: LogLevel;
   /** How proxies prove who they are: `tokenreview` (their service-account token, checked by the API server) or `none`; default none. */
   proxyAuth?: string;
+  /** `<class>=<namespace>/<name>`: the Service in front of that GatewayClass's gateway deployment (repeatable). */
+  gatewayService?: string[];
+  /** `<namespace>/<name>`: a service account whose proxies may receive gateway config (repeatable). */
+  gatewayServiceAccount?: string[];
+  /** GatewayClasses with this controllerName are ours; default sidelane.io/gateway-controller. */
+  gatewayControllerName?: string;
 }
 
 export const PROXY_AUTH_MODES = ['tokenreview', 'none'] as const;
@@ -63,6 +72,19 @@ export function registerControllerCommand(program: Command, io: CliIo): void {
       'how proxies prove their identity on the config stream: tokenreview (their projected service-account token, audience sidelane, checked with a TokenReview) or none (env SIDELANE_PROXY_AUTH)',
       env.SIDELANE_PROXY_AUTH ?? 'none',
     )
+    .option(
+      '--gateway-service <class=ns/name>',
+      'the Service in front of a GatewayClass\'s gateway deployment; its load-balancer (else cluster) addresses become the Gateways\' status.addresses (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--gateway-service-account <ns/name>',
+      'a service account whose proxies may receive gateway config, TLS keys included, under --proxy-auth tokenreview (repeatable)',
+      collect,
+      [],
+    )
+    .option('--gateway-controller-name <name>', 'GatewayClasses with this controllerName are served by Sidelane gateways', GATEWAY_CONTROLLER_NAME)
     .action(async (flags: ControllerFlags) => {
       const running = await startControllerProcess(flags);
       io.err(`sidelane controller: config stream on :${running.configPort}, health and metrics on :${running.httpPort}`);
@@ -74,6 +96,8 @@ export function registerControllerCommand(program: Command, io: CliIo): void {
 
 export async function startControllerProcess(flags: ControllerFlags): Promise<RunningController> {
   const proxyAuth = proxyAuthMode(flags.proxyAuth);
+  const gatewayServices = parseGatewayServices(flags.gatewayService ?? []);
+  const gatewayServiceAccounts = parseGatewayServiceAccounts(flags.gatewayServiceAccount ?? []);
   const log = createLogger({ level: flags.logLevel, base: { replica: flags.identity } });
   const kubeConfig = new KubeConfig();
   if (flags.kubeconfig !== undefined && flags.kubeconfig !== '') kubeConfig.loadFromFile(flags.kubeconfig);
@@ -84,6 +108,7 @@ export async function startControllerProcess(flags: ControllerFlags): Promise<Ru
     log: log.child({ component: 'configsync' }),
     registry: configRegistry,
     ...(proxyAuth === 'tokenreview' ? { authenticate: tokenReviewAuthenticator(new KubeHttp(kubeConfig)) } : {}),
+    gatewayServiceAccounts,
   });
   if (proxyAuth === 'none') log.warn('proxy authentication is off (--proxy-auth none): any client reaching the config port gets config');
   // The config server reads the address itself (no host: every IPv4 interface).
@@ -99,6 +124,8 @@ export async function startControllerProcess(flags: ControllerFlags): Promise<Ru
     renewPeriodMs: positive(flags.leaseRenew, '--lease-renew'),
     debounceMs: positive(flags.debounce, '--debounce'),
     clusterDomain: flags.clusterDomain,
+    gatewayServices,
+    ...(flags.gatewayControllerName === undefined ? {} : { gatewayControllerName: flags.gatewayControllerName }),
     onConfig: (config) => { configServer.publish(config); },
   });
   const http = parseListenAddress(flags.httpListen);

@@ -1,7 +1,7 @@
 // Route status entries for Gateway parents: Accepted says which listeners serve the route (or why
 // none does), ResolvedRefs and PartiallyInvalid come from the route as translated for Gateways
 // (where a cross-namespace backend needs a ReferenceGrant).
-import { GATEWAY_CONTROLLER_NAME, type ConditionIR, type RouteParentStatusIR } from '../ir/index.js';
+import { type ConditionIR, type RouteParentStatusIR } from '../ir/index.js';
 import { ConditionType, Reason, condition, sortConditions } from './conditions.js';
 import { gatewayKey, listenerKey } from './gateway-model.js';
 import type { GatewayParentBinding, ListenerAttachment } from './gateway-parents.js';
@@ -17,12 +17,14 @@ export function gatewayParentStatus(
   binding: GatewayParentBinding,
   parentIndex: number,
   losses: readonly GatewayLoss[],
+  /** The controllerName of our GatewayClasses: the spec wants the route entry to carry the class's. */
+  controllerName: string,
 ): RouteParentStatusIR | undefined {
   if (!binding.owned) return undefined;
   const gen = route.view.generation;
   const own = losses.filter((l) => l.route === route && l.parentIndex === parentIndex);
   const conditions: ConditionIR[] = [accepted(route, binding, own, gen), resolvedRefs(route, gen), ...ruleConditions(route, gen)];
-  return { parentRef: binding.parentRef, controllerName: GATEWAY_CONTROLLER_NAME, conditions: sortConditions(conditions) };
+  return { parentRef: binding.parentRef, controllerName, conditions: sortConditions(conditions) };
 }
 
 function accepted(route: TranslatedRoute, binding: OwnedBinding, losses: GatewayLoss[], gen: number): ConditionIR {

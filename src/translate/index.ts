@@ -102,7 +102,7 @@ export function translate(snapshot: ClusterSnapshot, options: Partial<TranslateO
         route,
         bindings: bindingsByRoute.get(route) ?? [],
         losses: losses.filter((l) => l.route === route),
-        gatewayParents: gateway?.bindings.map((b, parentIndex) => gatewayParentStatus(gateway.route, b, parentIndex, settled.losses)),
+        gatewayParents: gateway?.bindings.map((b, parentIndex) => gatewayParentStatus(gateway.route, b, parentIndex, settled.losses, gatewayOptions.gatewayControllerName)),
       });
     })
     .filter((s): s is RouteStatusIR => s !== undefined)

@@ -34,7 +34,8 @@ async function dryRunApply(objects: ChartObject[]): Promise<void> {
 
 test('the default rendering is accepted by the API server, and nothing is stored', { timeout: 60_000 }, async () => {
   const objects = await renderChart({ release: ns, namespace: ns, values: { injector: { webhookConfigName: `${ns}-injector` } } });
-  assert.ok(objects.length >= 18);
+  assert.ok(objects.length >= 23);
+  assert.ok(objects.some((o) => o.kind === 'GatewayClass'), 'the GatewayClass is validated against the installed CRD too');
   await dryRunApply(objects);
   const api = KubernetesObjectApi.makeApiClient(kube.kubeConfig);
   const deployment = objects.find((o) => o.kind === 'Deployment');
@@ -67,6 +68,19 @@ test('every optional value renders to objects the API server accepts', { timeout
         excludeOutboundPorts: [3306],
         excludeOutboundIpRanges: ['169.254.169.254/32'],
       },
+      gateway: {
+        className: ns,
+        replicas: 1,
+        resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+        service: {
+          type: 'NodePort',
+          ports: [{ name: 'http', port: 80 }, { name: 'postgres', port: 5432 }, { name: 'dns', port: 53, protocol: 'UDP' }],
+          annotations: { 'lb.example/internal': 'true' },
+          externalTrafficPolicy: 'Local',
+        },
+        autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 75 },
+        podAnnotations: { team: 'edge' },
+      },
       tracing: { otlpEndpoint: 'http://otel-collector.observability:4318' },
       podDisruptionBudget: { enabled: true },
       nodeSelector: { 'kubernetes.io/os': 'linux' },
@@ -74,7 +88,8 @@ test('every optional value renders to objects the API server accepts', { timeout
       affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'mesh', operator: 'Exists' }] } }] } },
     },
   });
-  // One injector replica: no PDB for it (minAvailable 1 would block every drain).
-  assert.deepEqual(objects.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.metadata.name), ['sidelane-controller']);
+  // One injector replica: no PDB for it (minAvailable 1 would block every drain); the gateway's follows autoscaling.minReplicas.
+  assert.deepEqual(objects.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.metadata.name), ['sidelane-controller', 'sidelane-gateway']);
+  assert.ok(objects.some((o) => o.kind === 'HorizontalPodAutoscaler'));
   await dryRunApply(objects);
 });

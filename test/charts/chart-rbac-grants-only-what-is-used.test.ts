@@ -1,6 +1,7 @@
 // Least privilege, asked of the real RBAC authorizer (SubjectAccessReview) after applying the
 // chart's RBAC: the controller's and the injector's ServiceAccounts may do what their code does
-// (src/controller/kube, injector/kube-objects.ts) and nothing next to it.
+// (src/controller/kube, injector/kube-objects.ts) and nothing next to it; the gateway's may do
+// nothing at all (it only shows its token to the controller).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sharedKube, uniqueNamespace, type KubeEnv } from '../support/kube.js';
@@ -31,8 +32,10 @@ async function check(account: string, allowed: Access[], denied: Access[]): Prom
   assert.deepEqual(wrong, [], account);
 }
 
-test('the controller may watch the mesh, write route status, review tokens and hold its Lease; nothing else', { timeout: 60_000 }, async () => {
+test('the controller may watch the mesh, write route and gateway status, review tokens and hold its Lease; nothing else', { timeout: 60_000 }, async () => {
   const routes = ['httproutes', 'grpcroutes', 'tcproutes', 'tlsroutes', 'udproutes'];
+  // Objects whose status the controller writes (and re-reads one by one after a conflict).
+  const withStatus = [...routes, 'gateways', 'gatewayclasses'];
   await check('sidelane-controller', [
     ...['list', 'watch'].flatMap((verb) => [
       { verb, resource: 'services' },
@@ -40,9 +43,10 @@ test('the controller may watch the mesh, write route status, review tokens and h
       { verb, resource: 'endpointslices', group: 'discovery.k8s.io' },
       ...['gateways', 'gatewayclasses', 'referencegrants', ...routes].map((resource) => ({ verb, resource, group: GATEWAY })),
       { verb, resource: 'secrets', namespace: 'default' },
+      { verb, resource: 'configmaps', namespace: 'default' },
     ]),
-    ...routes.map((resource) => ({ verb: 'get', resource, group: GATEWAY, namespace: 'default', name: 'web' })),
-    ...routes.map((resource) => ({ verb: 'patch', resource, subresource: 'status', group: GATEWAY, namespace: 'default', name: 'web' })),
+    ...withStatus.map((resource) => ({ verb: 'get', resource, group: GATEWAY, namespace: 'default', name: 'web' })),
+    ...withStatus.map((resource) => ({ verb: 'patch', resource, subresource: 'status', group: GATEWAY, namespace: 'default', name: 'web' })),
     { verb: 'create', resource: 'tokenreviews', group: 'authentication.k8s.io' },
     { verb: 'create', resource: 'leases', group: 'coordination.k8s.io', namespace: ns },
     { verb: 'get', resource: 'leases', group: 'coordination.k8s.io', namespace: ns, name: 'sidelane-controller' },
@@ -54,10 +58,15 @@ test('the controller may watch the mesh, write route status, review tokens and h
     { verb: 'update', resource: 'services', namespace: 'default', name: 'web' },
     { verb: 'get', resource: 'secrets', namespace: 'default', name: 'anything' },
     { verb: 'create', resource: 'secrets', namespace: ns },
-    { verb: 'list', resource: 'configmaps' },
+    { verb: 'get', resource: 'configmaps', namespace: 'default', name: 'anything' },
+    { verb: 'update', resource: 'configmaps', namespace: 'default', name: 'anything' },
     { verb: 'patch', resource: 'httproutes', group: GATEWAY, namespace: 'default', name: 'web' },
     { verb: 'update', resource: 'httproutes', subresource: 'status', group: GATEWAY, namespace: 'default', name: 'web' },
-    { verb: 'patch', resource: 'gateways', subresource: 'status', group: GATEWAY, namespace: 'default', name: 'edge' },
+    { verb: 'patch', resource: 'gateways', group: GATEWAY, namespace: 'default', name: 'edge' },
+    { verb: 'update', resource: 'gateways', subresource: 'status', group: GATEWAY, namespace: 'default', name: 'edge' },
+    { verb: 'patch', resource: 'gatewayclasses', group: GATEWAY, name: 'sidelane' },
+    { verb: 'create', resource: 'gatewayclasses', group: GATEWAY },
+    { verb: 'patch', resource: 'referencegrants', subresource: 'status', group: GATEWAY, namespace: 'default', name: 'grant' },
     { verb: 'delete', resource: 'httproutes', group: GATEWAY, namespace: 'default', name: 'web' },
     { verb: 'update', resource: 'leases', group: 'coordination.k8s.io', namespace: ns, name: 'someone-elses' },
     { verb: 'delete', resource: 'leases', group: 'coordination.k8s.io', namespace: ns, name: 'sidelane-controller' },
@@ -91,5 +100,17 @@ test('the injector may keep its own TLS Secret and patch its own webhook configu
     { verb: 'create', resource: 'pods', namespace: ns },
     { verb: 'list', resource: 'pods' },
     { verb: 'list', resource: 'services' },
+  ]);
+});
+
+test('the gateway\'s ServiceAccount may do nothing with the API server', { timeout: 60_000 }, async () => {
+  await check('sidelane-gateway', [], [
+    { verb: 'list', resource: 'secrets' },
+    { verb: 'get', resource: 'secrets', namespace: ns, name: 'sidelane-injector-tls' },
+    { verb: 'list', resource: 'services' },
+    { verb: 'list', resource: 'gateways', group: GATEWAY },
+    { verb: 'patch', resource: 'gateways', subresource: 'status', group: GATEWAY, namespace: ns, name: 'edge' },
+    { verb: 'create', resource: 'tokenreviews', group: 'authentication.k8s.io' },
+    { verb: 'get', resource: 'leases', group: 'coordination.k8s.io', namespace: ns, name: 'sidelane-controller' },
   ]);
 });

@@ -1,15 +1,21 @@
 // The chart with its default values: `helm lint --strict` is clean, and `helm template` renders the
-// controller and injector as the commands and the injection contract expect (ports, names, the
-// webhook's selectors, the injector config), agreeing with the constants in src/shared/pod-mesh.ts.
+// controller, injector and gateway as the commands and the injection contract expect (ports, names,
+// the webhook's selectors, the injector config, the gateway's token and unprivileged ports),
+// agreeing with the constants in src/shared/pod-mesh.ts.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { parseInjectorConfig } from '../../injector/config.js';
+import { GATEWAY_CONTROLLER_NAME } from '../../src/ir/index.js';
 import {
+  ADMIN_PORT,
   CONFIG_PORT,
   INJECT_LABEL,
   NAMESPACE_INJECTION_LABEL,
   PROXY_UID,
+  TOKEN_AUDIENCE,
+  TOKEN_DIR,
+  TOKEN_PATH,
   WEBHOOK_PORT,
 } from '../../src/shared/pod-mesh.js';
 import { CHART_DIR, helm, only, renderChart, type ChartObject } from '../support/chart.js';
@@ -21,14 +27,21 @@ interface Container {
   name: string;
   command?: string[];
   args?: string[];
-  env?: { name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
+  env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
   ports?: { name: string; containerPort: number }[];
   readinessProbe?: { httpGet?: { path: string; port: string; scheme?: string } };
   livenessProbe?: { httpGet?: { path: string; port: string } };
   securityContext?: Record<string, unknown>;
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
 }
 
-interface PodSpec { serviceAccountName: string; containers: Container[] }
+interface PodSpec {
+  serviceAccountName: string;
+  containers: Container[];
+  automountServiceAccountToken?: boolean;
+  securityContext?: { sysctls?: { name: string; value: string }[] };
+  volumes?: { name: string; projected?: { sources: { serviceAccountToken?: { audience: string; path: string } }[] } }[];
+}
 
 function podSpec(name: string): PodSpec {
   const deployment = only(objects, 'Deployment', name) as ChartObject & { spec: { template: { spec: PodSpec } } };
@@ -57,15 +70,16 @@ test('every object is in the release namespace or cluster-scoped with the releas
     'ClusterRole/sidelane-controller', 'ClusterRole/sidelane-injector',
     'ClusterRoleBinding/sidelane-controller', 'ClusterRoleBinding/sidelane-injector',
     'ConfigMap/sidelane-injector',
-    'Deployment/sidelane-controller', 'Deployment/sidelane-injector',
+    'Deployment/sidelane-controller', 'Deployment/sidelane-gateway', 'Deployment/sidelane-injector',
+    'GatewayClass/sidelane',
     'MutatingWebhookConfiguration/sidelane-injector',
-    'PodDisruptionBudget/sidelane-controller', 'PodDisruptionBudget/sidelane-injector',
+    'PodDisruptionBudget/sidelane-controller', 'PodDisruptionBudget/sidelane-gateway', 'PodDisruptionBudget/sidelane-injector',
     'Role/sidelane-controller', 'Role/sidelane-injector',
     'RoleBinding/sidelane-controller', 'RoleBinding/sidelane-injector',
-    'Service/sidelane-controller', 'Service/sidelane-injector',
-    'ServiceAccount/sidelane-controller', 'ServiceAccount/sidelane-injector',
+    'Service/sidelane-controller', 'Service/sidelane-gateway', 'Service/sidelane-injector',
+    'ServiceAccount/sidelane-controller', 'ServiceAccount/sidelane-gateway', 'ServiceAccount/sidelane-injector',
   ]);
-  const clusterScoped = new Set(['ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration']);
+  const clusterScoped = new Set(['ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'GatewayClass']);
   for (const o of objects) {
     assert.equal(o.metadata.namespace, clusterScoped.has(o.kind) ? undefined : NS, `${o.kind}/${o.metadata.name}`);
   }
@@ -90,6 +104,38 @@ test('the controller runs `sidelane controller` with token review, probes and a 
   });
   const service = only(objects, 'Service', 'sidelane-controller') as ChartObject & { spec: { ports: { port: number }[] } };
   assert.deepEqual(service.spec.ports.map((p) => p.port), [CONFIG_PORT]);
+  // It tells the gateway's addresses by its Service and gives gateway config to its ServiceAccount only.
+  assert.ok(controller.args?.includes(`--gateway-service=sidelane=${NS}/sidelane-gateway`));
+  assert.ok(controller.args?.includes(`--gateway-service-account=${NS}/sidelane-gateway`));
+});
+
+test('the gateway runs `sidelane gateway` for its class, shows a sidelane token, binds low ports unprivileged', () => {
+  const spec = podSpec('sidelane-gateway');
+  assert.equal(spec.serviceAccountName, 'sidelane-gateway');
+  assert.equal(spec.automountServiceAccountToken, false, 'no API server credentials');
+  assert.deepEqual(spec.securityContext?.sysctls, [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }]);
+  const gateway = container('sidelane-gateway');
+  assert.deepEqual(gateway.command, ['sidelane', 'gateway']);
+  for (const arg of [`--controller=sidelane-controller.${NS}.svc:${String(CONFIG_PORT)}`, '--gateway-class=sidelane', `--admin=0.0.0.0:${String(ADMIN_PORT)}`]) {
+    assert.ok(gateway.args?.includes(arg), arg);
+  }
+  assert.equal(gateway.env?.find((e) => e.name === 'SIDELANE_TOKEN_FILE')?.value, TOKEN_PATH);
+  assert.deepEqual(gateway.volumeMounts, [{ name: 'sidelane-token', mountPath: TOKEN_DIR, readOnly: true }]);
+  const token = spec.volumes?.find((v) => v.name === 'sidelane-token')?.projected?.sources[0]?.serviceAccountToken;
+  assert.deepEqual([token?.audience, token?.path], [TOKEN_AUDIENCE, 'token']);
+  assert.deepEqual(gateway.ports?.map((p) => [p.name, p.containerPort]), [['admin', ADMIN_PORT], ['http', 80], ['https', 443]]);
+  assert.deepEqual(gateway.readinessProbe?.httpGet, { path: '/ready', port: 'admin' });
+  assert.equal(gateway.securityContext?.['runAsUser'], PROXY_UID);
+  assert.deepEqual(gateway.securityContext['capabilities'], { drop: ['ALL'] });
+
+  const service = only(objects, 'Service', 'sidelane-gateway') as ChartObject & { spec: { type: string; ports: { name: string; port: number; targetPort: number }[] } };
+  assert.equal(service.spec.type, 'LoadBalancer');
+  assert.deepEqual(service.spec.ports.map((p) => [p.name, p.port, p.targetPort]), [['http', 80, 80], ['https', 443, 443]]);
+  const gatewayClass = only(objects, 'GatewayClass', 'sidelane') as ChartObject & { spec: { controllerName: string } };
+  assert.equal(gatewayClass.spec.controllerName, GATEWAY_CONTROLLER_NAME);
+  const deployment = only(objects, 'Deployment', 'sidelane-gateway') as ChartObject & { spec: { replicas?: number } };
+  assert.equal(deployment.spec.replicas, 2);
+  assert.equal(objects.some((o) => o.kind === 'HorizontalPodAutoscaler'), false);
 });
 
 test('the injector serves HTTPS on its port behind Service port 443 and reads the rendered config', () => {

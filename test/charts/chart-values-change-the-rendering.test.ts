@@ -1,6 +1,7 @@
 // Values do what values.yaml says: the webhook's failure policy and URL, the proxy settings the
-// injector reads from its ConfigMap, the Secrets grant, the PDBs, the scheduling; and values the
-// chart cannot honour are refused by values.schema.json before anything renders.
+// injector reads from its ConfigMap, the Secrets grant, the PDBs, the scheduling, the gateway (on
+// or off, its class, Service and autoscaling); and values the chart cannot honour are refused by
+// values.schema.json before anything renders.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseInjectorConfig } from '../../injector/config.js';
@@ -87,9 +88,11 @@ test('gatewaySecrets false takes Secrets out of the controller\'s ClusterRole, a
 test('PDBs follow podDisruptionBudget.enabled and are left out for a single replica', { timeout: 30_000 }, async () => {
   const pdbs = async (values: Record<string, unknown>): Promise<string[]> =>
     (await renderChart({ values })).filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.metadata.name);
-  assert.deepEqual(await pdbs({}), ['sidelane-controller', 'sidelane-injector']);
+  assert.deepEqual(await pdbs({}), ['sidelane-controller', 'sidelane-gateway', 'sidelane-injector']);
   assert.deepEqual(await pdbs({ podDisruptionBudget: { enabled: false } }), []);
-  assert.deepEqual(await pdbs({ controller: { replicas: 1 } }), ['sidelane-injector']);
+  assert.deepEqual(await pdbs({ controller: { replicas: 1 }, gateway: { replicas: 1 } }), ['sidelane-injector']);
+  assert.deepEqual(await pdbs({ gateway: { enabled: false } }), ['sidelane-controller', 'sidelane-injector']);
+  assert.deepEqual(await pdbs({ gateway: { replicas: 1, autoscaling: { enabled: true, minReplicas: 3 } } }), ['sidelane-controller', 'sidelane-gateway', 'sidelane-injector']);
 });
 
 test('controller flags follow values: proxy auth, log level, cluster domain', { timeout: 30_000 }, async () => {
@@ -101,7 +104,7 @@ test('a given affinity replaces the default spreading; nodeSelector and tolerati
   const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'mesh', operator: 'Exists' }] }] } } };
   const tolerations = [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }];
   const objects = await renderChart({ values: { affinity, tolerations, nodeSelector: { 'kubernetes.io/os': 'linux' } } });
-  for (const name of ['sidelane-controller', 'sidelane-injector']) {
+  for (const name of ['sidelane-controller', 'sidelane-injector', 'sidelane-gateway']) {
     const spec = (only(objects, 'Deployment', name) as ChartObject & { spec: { template: { spec: Record<string, unknown> } } }).spec.template.spec;
     assert.deepEqual(spec['affinity'], affinity);
     assert.deepEqual(spec['tolerations'], tolerations);
@@ -120,4 +123,49 @@ test('values the chart cannot honour are refused by its schema', { timeout: 30_0
   await refused({ controller: { proxyAuth: 'mtls' } }, /proxyAuth/);
   await refused({ proxy: { resources: { limits: { 'nvidia.com/gpu': 1 } } } }, /resources/);
   await refused({ controler: { replicas: 3 } }, /controler/);
+  await refused({ gateway: { service: { type: 'Ingress' } } }, /type/);
+  await refused({ gateway: { service: { ports: [{ name: 'http', port: 70000 }] } } }, /port/);
+  await refused({ gateway: { className: 'Not_A_Name' } }, /className/);
+});
+
+test('gateway.enabled false leaves out the gateway, its class and the controller\'s gateway flags', { timeout: 30_000 }, async () => {
+  const objects = await renderChart({ values: { gateway: { enabled: false } } });
+  assert.deepEqual(objects.filter((o) => o.metadata.name === 'sidelane-gateway' || o.kind === 'GatewayClass').map((o) => o.kind), []);
+  assert.equal(containerArgs(objects, 'sidelane-controller').some((a) => a.startsWith('--gateway-')), false);
+});
+
+test('the gateway\'s class, Service type and ports follow values; createClass false leaves the class out', { timeout: 30_000 }, async () => {
+  const objects = await renderChart({
+    namespace: 'edge-system',
+    values: {
+      gateway: {
+        className: 'public',
+        service: { type: 'NodePort', ports: [{ name: 'http', port: 8080 }, { name: 'dns', port: 53, protocol: 'UDP' }], annotations: { 'lb.example/internal': 'true' }, externalTrafficPolicy: 'Local' },
+      },
+    },
+  });
+  assert.ok(containerArgs(objects, 'sidelane-gateway').includes('--gateway-class=public'));
+  assert.ok(containerArgs(objects, 'sidelane-controller').includes('--gateway-service=public=edge-system/sidelane-gateway'));
+  assert.equal(only(objects, 'GatewayClass').metadata.name, 'public');
+  const service = only(objects, 'Service', 'sidelane-gateway') as ChartObject & {
+    metadata: { annotations?: Record<string, string> };
+    spec: { type: string; externalTrafficPolicy?: string; ports: { name: string; port: number; targetPort: number; protocol: string }[] };
+  };
+  assert.equal(service.spec.type, 'NodePort');
+  assert.equal(service.spec.externalTrafficPolicy, 'Local');
+  assert.deepEqual(service.metadata.annotations, { 'lb.example/internal': 'true' });
+  assert.deepEqual(service.spec.ports.map((p) => [p.name, p.port, p.targetPort, p.protocol]), [['http', 8080, 8080, 'TCP'], ['dns', 53, 53, 'UDP']]);
+  assert.equal((await renderChart({ values: { gateway: { createClass: false } } })).some((o) => o.kind === 'GatewayClass'), false);
+});
+
+test('gateway.autoscaling renders an HPA and leaves replicas to it', { timeout: 30_000 }, async () => {
+  const objects = await renderChart({ values: { gateway: { autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 12, targetCPUUtilizationPercentage: 60 } } } });
+  const hpa = only(objects, 'HorizontalPodAutoscaler', 'sidelane-gateway') as ChartObject & {
+    spec: { scaleTargetRef: { kind: string; name: string }; minReplicas: number; maxReplicas: number; metrics: { resource: { name: string; target: { averageUtilization: number } } }[] };
+  };
+  assert.deepEqual([hpa.spec.scaleTargetRef.kind, hpa.spec.scaleTargetRef.name], ['Deployment', 'sidelane-gateway']);
+  assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [3, 12]);
+  assert.deepEqual(hpa.spec.metrics.map((m) => [m.resource.name, m.resource.target.averageUtilization]), [['cpu', 60]]);
+  const deployment = only(objects, 'Deployment', 'sidelane-gateway') as ChartObject & { spec: Record<string, unknown> };
+  assert.equal('replicas' in deployment.spec, false);
 });

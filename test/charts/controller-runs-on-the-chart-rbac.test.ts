@@ -1,7 +1,8 @@
 // The real controller, authenticated as the chart's ServiceAccount (a TokenRequest token, as in its
 // pod), with nothing but the chart's RBAC: it syncs, leads, keeps renewing its Lease, follows new
-// objects through its watches (routes, Services, a Gateway's Secret), writes route status and may
-// review proxy tokens, all without a single `forbidden`. A missing verb in the chart fails here.
+// objects through its watches (routes, Services, a Gateway's Secret, a GatewayClass's ConfigMap),
+// writes route, GatewayClass and Gateway status and may review proxy tokens, all without a single
+// `forbidden`. A missing verb in the chart fails here.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,7 +12,8 @@ import { startControlPlane } from '../support/control-plane.js';
 import { KubeHttp, objectPath } from '../../src/controller/kube/kube-http.js';
 import { TOKEN_AUDIENCE } from '../../src/shared/pod-mesh.js';
 import { condition, eventually, getHttpRoute, httpRoute, ourParent, service } from '../controller/kube/kube-controller-fixture.js';
-import { applyObjects, loadKubeConfig, sharedKube, uniqueNamespace, type KubeEnv } from '../support/kube.js';
+import { conditionOf, gateway as gatewayOf, gatewayClass, gatewayService, gatewayWhere, readGatewayClass } from '../controller/kube/gateway-fixture.js';
+import { applyObjects, deleteObject, loadKubeConfig, sharedKube, uniqueNamespace, type KubeEnv } from '../support/kube.js';
 import { installChartRbac, serviceAccountToken, tokenKubeconfig, type InstalledRbac } from './chart-rbac-fixture.js';
 
 let kube: KubeEnv;
@@ -19,6 +21,7 @@ let ns: string;
 let rbac: InstalledRbac | undefined;
 let kubeconfig: { path: string; remove(): Promise<void> } | undefined;
 let running: RunningController | undefined;
+let classObject: KubernetesObject | undefined;
 
 function gateway(namespace: string): KubernetesObject {
   return {
@@ -36,14 +39,25 @@ before(async () => {
   kube = await sharedKube();
   ns = await uniqueNamespace(kube, 'sidelane-ctl-rbac');
   rbac = await installChartRbac(kube, ns);
-  await applyObjects(kube, [service(ns, 'web'), httpRoute(ns, 'web', 'web', 'web'), gateway(ns)]);
+  // A class of this test's own controllerName (others sharing the server leave it alone), with parameters.
+  classObject = gatewayClass(ns, `sidelane.io/test-${ns}`, { group: '', kind: 'ConfigMap', name: 'gateway-params', namespace: ns });
+  await applyObjects(kube, [service(ns, 'web'), httpRoute(ns, 'web', 'web', 'web'), gateway(ns), classObject, gatewayService(ns, 'gateway')]);
   kubeconfig = await tokenKubeconfig(kube, await serviceAccountToken(kube, ns, 'sidelane-controller'));
-  running = await startControlPlane(kube, { leaseNamespace: ns, renewPeriodMs: 300, proxyAuth: 'tokenreview', kubeconfigPath: kubeconfig.path });
+  running = await startControlPlane(kube, {
+    leaseNamespace: ns,
+    renewPeriodMs: 300,
+    proxyAuth: 'tokenreview',
+    kubeconfigPath: kubeconfig.path,
+    gatewayServices: [`${ns}=${ns}/gateway`],
+    gatewayServiceAccounts: [`${ns}/sidelane-gateway`],
+    gatewayControllerName: `sidelane.io/test-${ns}`,
+  });
 });
 
 after(async () => {
   await running?.close();
   await kubeconfig?.remove();
+  if (classObject) await deleteObject(kube, classObject);
   await rbac?.remove();
   await kube.stop();
 });
@@ -115,4 +129,17 @@ test('it may review a proxy\'s token with its own credentials', { timeout: 30_00
   })) as { status?: { authenticated?: boolean; user?: { username?: string } } };
   assert.equal(review.status?.authenticated, true);
   assert.equal(review.status.user?.username, `system:serviceaccount:${ns}:sidelane-injector`);
+});
+
+test('it writes GatewayClass and Gateway status and reads the class\'s ConfigMap', { timeout: 60_000 }, async () => {
+  await eventually('leader', () => controller().isLeader(), 15_000);
+  await applyObjects(kube, [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gateway-params', namespace: ns }, data: { udpIdleTimeout: '30s' } } as KubernetesObject,
+    gatewayOf(ns, 'north', ns, [{ name: 'http', port: 80, protocol: 'HTTP' }]),
+  ]);
+  await eventually('the class Accepted with its parameters', async () =>
+    conditionOf((await readGatewayClass(kube, ns)).status?.conditions, 'Accepted')?.status === 'True', 15_000);
+  await gatewayWhere(kube, ns, 'north', 'the Gateway Programmed', (g) => conditionOf(g.status?.conditions, 'Programmed')?.status === 'True');
+  await sleep(500);
+  assert.deepEqual(forbidden(), []);
 });

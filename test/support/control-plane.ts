@@ -23,6 +23,12 @@ export interface ControlPlaneOptions {
   proxyAuth?: 'tokenreview' | 'none';
   /** Credentials other than the admin's (e.g. a ServiceAccount token under the chart's RBAC). */
   kubeconfigPath?: string;
+  /** `--gateway-service` values: `<class>=<namespace>/<name>`. */
+  gatewayServices?: string[];
+  /** `--gateway-service-account` values: `<namespace>/<name>`. */
+  gatewayServiceAccounts?: string[];
+  /** `--gateway-controller-name`: a test's own, so controllers of other tests leave its GatewayClasses alone. */
+  gatewayControllerName?: string;
 }
 
 export function startControlPlane(kube: KubeEnv, options: ControlPlaneOptions): Promise<RunningController> {
@@ -39,6 +45,9 @@ export function startControlPlane(kube: KubeEnv, options: ControlPlaneOptions): 
     debounce: '50',
     logLevel,
     proxyAuth: options.proxyAuth ?? 'none',
+    gatewayService: options.gatewayServices ?? [],
+    gatewayServiceAccount: options.gatewayServiceAccounts ?? [],
+    ...(options.gatewayControllerName === undefined ? {} : { gatewayControllerName: options.gatewayControllerName }),
   });
 }
 

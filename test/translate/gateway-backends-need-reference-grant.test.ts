@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { V1Service } from '@kubernetes/client-node';
 import type { HTTPRoute, ReferenceGrant } from '../../src/api/gateway/index.js';
-import type { HttpBackendIR } from '../../src/ir/index.js';
+import { GATEWAY_CONTROLLER_NAME, type HttpBackendIR } from '../../src/ir/index.js';
 import { bindGatewayParent } from '../../src/translate/gateway-parents.js';
 import { settleGatewayRoutes } from '../../src/translate/gateway-route-attach.js';
 import { gatewayParentStatus } from '../../src/translate/gateway-route-status.js';
@@ -37,7 +37,7 @@ function statusWith(grants: ReferenceGrant[]): { backend: HttpBackendIR | undefi
   const settled = settleGatewayRoutes([{ route: translated, bindings }]);
   const [binding] = bindings;
   assert.ok(binding);
-  const entry = gatewayParentStatus(translated, binding, 0, settled.losses);
+  const entry = gatewayParentStatus(translated, binding, 0, settled.losses, GATEWAY_CONTROLLER_NAME);
   assert.ok(entry);
   assert.equal(entry.controllerName, 'sidelane.io/gateway-controller');
   const conditions = Object.fromEntries(entry.conditions.map((c) => [c.type, `${c.status} ${c.reason}`]));

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { V1Service } from '@kubernetes/client-node';
 import type { GRPCRoute, HTTPRoute } from '../../src/api/gateway/index.js';
-import type { ConditionIR } from '../../src/ir/index.js';
+import { GATEWAY_CONTROLLER_NAME, type ConditionIR } from '../../src/ir/index.js';
 import type { GatewayResolution } from '../../src/translate/gateway-model.js';
 import { bindGatewayParent } from '../../src/translate/gateway-parents.js';
 import { settleGatewayRoutes } from '../../src/translate/gateway-route-attach.js';
@@ -44,7 +44,7 @@ function accepted(world: GatewayResolution, routes: TranslatedRoute[], which = 0
   const settled = settleGatewayRoutes(all);
   const subject = all[which];
   assert.ok(subject?.bindings[0]);
-  const condition = gatewayParentStatus(subject.route, subject.bindings[0], 0, settled.losses)?.conditions.find((c) => c.type === 'Accepted');
+  const condition = gatewayParentStatus(subject.route, subject.bindings[0], 0, settled.losses, GATEWAY_CONTROLLER_NAME)?.conditions.find((c) => c.type === 'Accepted');
   assert.ok(condition);
   return condition;
 }

@@ -1,10 +1,10 @@
 {{/*
 Names, labels and the image, shared by every template.
 
-Namespaced objects have fixed names (sidelane-controller, sidelane-injector): proxies reach the
-controller as sidelane-controller.<ns>.svc, the injector's serving certificate is for
-sidelane-injector.<ns>.svc, and the Lease and TLS Secret names are the commands' defaults. So one
-release per namespace. Cluster-scoped objects (ClusterRoles, their bindings) carry the fullname,
+Namespaced objects have fixed names (sidelane-controller, sidelane-injector, sidelane-gateway):
+proxies reach the controller as sidelane-controller.<ns>.svc, the injector's serving certificate is
+for sidelane-injector.<ns>.svc, and the Lease and TLS Secret names are the commands' defaults. So
+one release per namespace. Cluster-scoped objects (ClusterRoles, their bindings) carry the fullname,
 so releases in different namespaces do not overwrite each other's.
 */}}
 
@@ -23,6 +23,7 @@ so releases in different namespaces do not overwrite each other's.
 
 {{- define "sidelane.controllerName" -}}sidelane-controller{{- end -}}
 {{- define "sidelane.injectorName" -}}sidelane-injector{{- end -}}
+{{- define "sidelane.gatewayName" -}}sidelane-gateway{{- end -}}
 {{- define "sidelane.injectorTlsSecret" -}}sidelane-injector-tls{{- end -}}
 {{- define "sidelane.leaseName" -}}sidelane-controller{{- end -}}
 
@@ -56,7 +57,7 @@ app.kubernetes.io/component: {{ .component }}
 app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
-{{/* The container securityContext of the controller and the injector: nothing but the process, as the image's USER. */}}
+{{/* The container securityContext of the controller, the injector and the gateway: nothing but the process, as the image's USER. */}}
 {{- define "sidelane.containerSecurityContext" -}}
 runAsNonRoot: true
 runAsUser: 1337
@@ -69,7 +70,7 @@ seccompProfile:
   type: RuntimeDefault
 {{- end -}}
 
-{{/* Pod-level scheduling shared by both Deployments; the default affinity spreads replicas over nodes. */}}
+{{/* Pod-level scheduling shared by the Deployments; the default affinity spreads replicas over nodes. */}}
 {{- define "sidelane.scheduling" -}}
 {{- with .root.Values.imagePullSecrets }}
 imagePullSecrets:

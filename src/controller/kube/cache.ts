@@ -1,15 +1,19 @@
 // The controller's view of the cluster: informers for every kind the translator reads, and the
 // ClusterSnapshot built from them through the same classify() as file mode, so Gateway API
-// objects of any served version reach the translator converted to v1 and defaulted.
+// objects of any served version reach the translator converted to v1 and defaulted. Secrets and
+// ConfigMaps are read only while a Gateway or one of our GatewayClasses names them.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { classify, type Classified, type ClassifyMemo, type KubeObject } from '../../api/objects.js';
+import { GATEWAY_CONTROLLER_NAME } from '../../ir/index.js';
 import type { BackoffOptions } from '../../shared/backoff.js';
+import { referencedConfigMaps } from './configmap-informers.js';
 import { GatewayInformers } from './gateway-informers.js';
 import { Informer, type ChangeType } from './informers.js';
 import type { KubeHttp } from './kube-http.js';
-import { CORE_RESOURCES, ROUTE_KINDS, SECRET_RESOURCE, type ServedResource } from './resources.js';
-import { SecretInformers } from './secret-informers.js';
+import { ReferencedInformers } from './referenced-informers.js';
+import { CONFIGMAP_RESOURCE, CORE_RESOURCES, ROUTE_KINDS, SECRET_RESOURCE, STATUS_KINDS, type ServedResource } from './resources.js';
+import { referencedSecrets } from './secret-informers.js';
 
 export interface ClusterCacheOptions {
   kubeConfig: KubeConfig;
@@ -19,14 +23,17 @@ export interface ClusterCacheOptions {
   /** Anything the snapshot is built from changed (objects, watched kinds, sync state). */
   onChange: () => void;
   /**
-   * A route changed in its status only (our own status write coming back, or another
-   * controller's): nothing to translate, but the status writer may need to look again.
+   * A route, Gateway or GatewayClass changed in its status only (our own status write coming
+   * back, or another controller's): nothing to translate, but the status writers may need to
+   * look again.
    */
   onStatusOnly?: () => void;
   /** A watch event arrived, for metrics. */
   onWatchEvent?: (kind: string, type: string) => void;
   backoff?: BackoffOptions;
   watchTimeoutSeconds?: [number, number];
+  /** GatewayClasses with this controllerName are ours (their parametersRef ConfigMaps are read); default sidelane.io/gateway-controller. */
+  gatewayControllerName?: string;
 }
 
 /** Namespace given to objects without one; objects from the API server always have one. */
@@ -36,7 +43,8 @@ export class ClusterCache {
   readonly #options: ClusterCacheOptions;
   readonly #core: Informer[];
   readonly #gateway: GatewayInformers;
-  readonly #secrets: SecretInformers;
+  readonly #secrets: ReferencedInformers;
+  readonly #configMaps: ReferencedInformers;
   #wasSynced = false;
   #closed = false;
 
@@ -50,13 +58,16 @@ export class ClusterCache {
       ...(options.backoff ? { backoff: options.backoff } : {}),
       makeInformer: (resource, notFound) => this.#informer(resource, { notFound }),
       onChange: () => {
-        // The Gateway kind itself may have come or gone.
-        this.#secrets.update(this.#gateway.informer('Gateway')?.list() ?? []);
+        // The Gateway or GatewayClass kind itself may have come or gone.
+        this.#followReferences();
         this.#changed();
       },
     });
-    this.#secrets = new SecretInformers((namespace, name) =>
+    this.#secrets = new ReferencedInformers((namespace, name) =>
       this.#informer(SECRET_RESOURCE, { namespace, fieldSelector: `metadata.name=${name}` }),
+    );
+    this.#configMaps = new ReferencedInformers((namespace, name) =>
+      this.#informer(CONFIGMAP_RESOURCE, { namespace, fieldSelector: `metadata.name=${name}` }),
     );
   }
 
@@ -67,7 +78,7 @@ export class ClusterCache {
 
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all([...this.#core.map((i) => i.stop()), this.#gateway.close(), this.#secrets.close()]);
+    await Promise.all([...this.#core.map((i) => i.stop()), this.#gateway.close(), this.#secrets.close(), this.#configMaps.close()]);
   }
 
   /**
@@ -82,7 +93,7 @@ export class ClusterCache {
   }
 
   problems(): string[] {
-    const informers = [...this.#core, ...this.#gateway.informers(), ...this.#secrets.informers()];
+    const informers = this.#allInformers();
     return [
       ...this.#gateway.problems(),
       ...informers.map((i) => i.problem).filter((p): p is string => p !== undefined),
@@ -94,12 +105,12 @@ export class ClusterCache {
    * defaulting (most of classify's cost) run once per object version, not once per translation.
    */
   readonly #classified: ClassifyMemo = new WeakMap();
-  /** What the translator reads of each route, to tell a status-only update from a real one. */
-  readonly #routeFingerprints = new Map<string, string>();
+  /** What the translator reads of each object with a status, to tell a status-only update from a real one. */
+  readonly #specFingerprints = new Map<string, string>();
 
   /** The translator's input, through classify like file mode (errors: objects it could not use). */
   snapshot(): Classified {
-    const informers = [...this.#core, ...this.#gateway.informers(), ...this.#secrets.informers()];
+    const informers = this.#allInformers();
     return classify(
       informers.flatMap((i) => i.list()),
       NO_NAMESPACE,
@@ -116,8 +127,24 @@ export class ClusterCache {
   }
 
   route(kind: string, namespace: string, name: string): { resource: ServedResource; object: KubeObject | undefined } | undefined {
+    return this.gatewayObject(kind, namespace, name);
+  }
+
+  /** Any Gateway API object as stored (not converted), with the resource it is served as; undefined while its kind is not watched. */
+  gatewayObject(kind: string, namespace: string | undefined, name: string): { resource: ServedResource; object: KubeObject | undefined } | undefined {
     const informer = this.#gateway.informer(kind);
     return informer ? { resource: informer.resource, object: informer.get(name, namespace) } : undefined;
+  }
+
+  #allInformers(): Informer[] {
+    return [...this.#core, ...this.#gateway.informers(), ...this.#secrets.informers(), ...this.#configMaps.informers()];
+  }
+
+  /** Watches exactly the Secrets Gateways name and the ConfigMaps our GatewayClasses name. */
+  #followReferences(): void {
+    this.#secrets.update(referencedSecrets(this.#gateway.informer('Gateway')?.list() ?? []));
+    const controllerName = this.#options.gatewayControllerName ?? GATEWAY_CONTROLLER_NAME;
+    this.#configMaps.update(referencedConfigMaps(this.#gateway.informer('GatewayClass')?.list() ?? [], controllerName));
   }
 
   #informer(resource: ServedResource, extra: { namespace?: string; fieldSelector?: string; notFound?: () => void } = {}): Informer {
@@ -143,23 +170,21 @@ export class ClusterCache {
   }
 
   #objectChanged(resource: ServedResource, type: ChangeType, obj: KubeObject): void {
-    if (resource.kind === 'Gateway') {
-      this.#secrets.update(this.#gateway.informer('Gateway')?.list() ?? []);
-    }
-    if (ROUTE_KINDS.has(resource.kind)) {
+    if (STATUS_KINDS.has(resource.kind)) {
       // Every status write comes back as a watch event; at 10,000 routes a translation it would
-      // trigger costs seconds and changes nothing. A route's spec, labels and annotations are what
-      // the translator reads, and the API server bumps generation on every spec change.
+      // trigger costs seconds and changes nothing. An object's spec, labels and annotations are
+      // what the translator reads, and the API server bumps generation on every spec change.
       const key = `${resource.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
-      const seen = this.#routeFingerprints.get(key);
-      const now = routeFingerprint(obj);
-      if (type === 'delete') this.#routeFingerprints.delete(key);
-      else this.#routeFingerprints.set(key, now);
+      const seen = this.#specFingerprints.get(key);
+      const now = specFingerprint(obj);
+      if (type === 'delete') this.#specFingerprints.delete(key);
+      else this.#specFingerprints.set(key, now);
       if (type === 'update' && seen === now) {
         if (!this.#closed) this.#options.onStatusOnly?.();
         return;
       }
     }
+    if (resource.kind === 'Gateway' || resource.kind === 'GatewayClass') this.#followReferences();
     this.#changed();
   }
 
@@ -168,7 +193,7 @@ export class ClusterCache {
   }
 }
 
-function routeFingerprint(route: KubeObject): string {
-  const m = route.metadata as KubeObject['metadata'] & { generation?: number; deletionTimestamp?: string; annotations?: unknown };
+function specFingerprint(obj: KubeObject): string {
+  const m = obj.metadata as KubeObject['metadata'] & { generation?: number; deletionTimestamp?: string; annotations?: unknown };
   return JSON.stringify([m.generation ?? null, m.labels ?? null, m.annotations ?? null, m.deletionTimestamp ?? null]);
 }

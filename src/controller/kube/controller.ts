@@ -1,17 +1,18 @@
 // The controller against a real API server: informers fill the cache, a debounced translation
 // turns it into the IR (handed to onConfig only when its version moves), and the leader among
-// the replicas writes route status. Every replica translates and serves; only status needs a
-// single writer.
+// the replicas writes route, GatewayClass and Gateway status. Every replica translates and
+// serves; only status needs a single writer.
 import type { KubeConfig, V1ObjectMeta } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ManifestError } from '../../api/objects.js';
 import { formatManifestError } from '../../api/objects.js';
 import type { PublishedConfig } from '../../configsync/server.js';
-import { irVersion } from '../../ir/index.js';
-import { translate, type ClusterSnapshot } from '../../translate/index.js';
+import { GATEWAY_CONTROLLER_NAME, irVersion, MESH_CONTROLLER_NAME, type ServiceRef } from '../../ir/index.js';
+import { translate, type ClusterSnapshot, type TranslateOptions } from '../../translate/index.js';
 import { ClusterCache } from './cache.js';
 import { Debouncer } from './debounce.js';
+import { GatewayStatusWriter } from './gateway-status-writer.js';
 import { KubeHttp } from './kube-http.js';
 import { LeaderElector } from './lease.js';
 import { ControllerMetrics } from './metrics.js';
@@ -39,6 +40,13 @@ export interface KubeControllerOptions {
   onConfig: (config: PublishedConfig) => void;
   /** Server-side watch timeout range in seconds (default 300-600); tests shorten it. */
   watchTimeoutSeconds?: [number, number];
+  /**
+   * The Service in front of each GatewayClass's gateway deployment (class name → Service): its
+   * LoadBalancer ingress, else its ClusterIPs, become the Gateways' status.addresses.
+   */
+  gatewayServices?: Readonly<Record<string, ServiceRef>>;
+  /** GatewayClasses with this controllerName are ours; default sidelane.io/gateway-controller. */
+  gatewayControllerName?: string;
 }
 
 export interface KubeController {
@@ -63,6 +71,12 @@ export function startKubeController(options: KubeControllerOptions): Promise<Kub
   const log = options.log;
   const http = new KubeHttp(options.kubeConfig);
   const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+  const gatewayControllerName = options.gatewayControllerName ?? GATEWAY_CONTROLLER_NAME;
+  const translateOptions: Partial<TranslateOptions> = {
+    ...(options.clusterDomain ? { clusterDomain: options.clusterDomain } : {}),
+    gatewayServices: options.gatewayServices ?? {},
+    gatewayControllerName,
+  };
   let closed = false;
   let version: string | undefined;
   let lastErrors = '';
@@ -79,12 +93,14 @@ export function startKubeController(options: KubeControllerOptions): Promise<Kub
     http,
     log,
     crdRetryMs: options.crdRetryMs ?? DEFAULT_CRD_RETRY_MS,
+    gatewayControllerName,
     ...(options.watchTimeoutSeconds ? { watchTimeoutSeconds: options.watchTimeoutSeconds } : {}),
     onChange: () => {
       debouncer.trigger();
     },
     onStatusOnly: () => {
       statusWriter.recheck();
+      gatewayStatusWriter.recheck();
     },
     onWatchEvent: (kind, type) => {
       metrics.watchEvents.inc({ kind, type });
@@ -95,6 +111,15 @@ export function startKubeController(options: KubeControllerOptions): Promise<Kub
     http,
     log,
     routes: cache,
+    controllerNames: [MESH_CONTROLLER_NAME, gatewayControllerName],
+    onWrite: (result) => {
+      metrics.statusWrites.inc({ result });
+    },
+  });
+  const gatewayStatusWriter = new GatewayStatusWriter({
+    http,
+    log,
+    objects: cache,
     onWrite: (result) => {
       metrics.statusWrites.inc({ result });
     },
@@ -110,6 +135,7 @@ export function startKubeController(options: KubeControllerOptions): Promise<Kub
     onChange: (isLeader) => {
       metrics.isLeader.set(isLeader ? 1 : 0);
       statusWriter.setEnabled(isLeader);
+      gatewayStatusWriter.setEnabled(isLeader);
     },
   });
 
@@ -119,7 +145,7 @@ export function startKubeController(options: KubeControllerOptions): Promise<Kub
     if (closed || !cache.synced()) return;
     const started = performance.now();
     const classified = cache.snapshot();
-    const result = translate(classified.snapshot, options.clusterDomain ? { clusterDomain: options.clusterDomain } : {});
+    const result = translate(classified.snapshot, translateOptions);
     const next = irVersion(result.ir);
     metrics.translations.inc();
     metrics.translationDuration.observe((performance.now() - started) / 1000);
@@ -135,6 +161,7 @@ export function startKubeController(options: KubeControllerOptions): Promise<Kub
       }
     }
     statusWriter.update(result.statuses, routeGenerations(classified.snapshot));
+    gatewayStatusWriter.update(result.gatewayClassStatuses, result.gatewayStatuses);
   }
 
   /** Objects classify could not use, logged once per distinct set (not at every translation). */
@@ -157,6 +184,7 @@ export function startKubeController(options: KubeControllerOptions): Promise<Kub
       closed = true;
       debouncer.cancel();
       await statusWriter.close();
+      await gatewayStatusWriter.close();
       await leader.close();
       await cache.close();
     },

@@ -5,7 +5,7 @@ import type { GatewayKind } from '../../api/gateway/index.js';
 import { GATEWAY_GROUP } from '../../api/gateway/index.js';
 
 export interface CoreResource {
-  kind: 'Service' | 'EndpointSlice' | 'Namespace' | 'Secret';
+  kind: 'Service' | 'EndpointSlice' | 'Namespace' | 'Secret' | 'ConfigMap';
   apiVersion: string;
   plural: string;
   namespaced: boolean;
@@ -25,7 +25,7 @@ export interface ServedResource {
   namespaced: boolean;
 }
 
-/** Watched cluster-wide from the start (Secrets are watched one by one, when referenced). */
+/** Watched cluster-wide from the start (Secrets and ConfigMaps are watched one by one, when referenced). */
 export const CORE_RESOURCES: readonly CoreResource[] = [
   { kind: 'Service', apiVersion: 'v1', plural: 'services', namespaced: true },
   { kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', plural: 'endpointslices', namespaced: true },
@@ -33,6 +33,7 @@ export const CORE_RESOURCES: readonly CoreResource[] = [
 ];
 
 export const SECRET_RESOURCE: CoreResource = { kind: 'Secret', apiVersion: 'v1', plural: 'secrets', namespaced: true };
+export const CONFIGMAP_RESOURCE: CoreResource = { kind: 'ConfigMap', apiVersion: 'v1', plural: 'configmaps', namespaced: true };
 
 export const GATEWAY_RESOURCES: readonly GatewayResource[] = [
   { kind: 'HTTPRoute', plural: 'httproutes', namespaced: true },
@@ -47,6 +48,12 @@ export const GATEWAY_RESOURCES: readonly GatewayResource[] = [
 
 /** Route kinds: the ones whose status the controller writes. */
 export const ROUTE_KINDS: ReadonlySet<string> = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']);
+
+/**
+ * Kinds whose status the controller writes: a watch event that changes nothing the translator
+ * reads (status only, our own write coming back) needs no translation.
+ */
+export const STATUS_KINDS: ReadonlySet<string> = new Set([...ROUTE_KINDS, 'Gateway', 'GatewayClass']);
 
 /** `httproutes.gateway.networking.k8s.io`, as CRDs are named. */
 export function crdName(resource: GatewayResource): string {

@@ -30,42 +30,71 @@ export function rfc3339(date: Date): string {
  * The full status.parents to write, or undefined when our entries already match (ignoring
  * lastTransitionTime), so an unchanged route costs no write after a relist or a restart.
  * `current` is the route's status.parents as read (anything; malformed entries are kept as
- * they are if they are not ours). Other controllers' entries come first, in their order.
+ * they are if they are not ours). Ours are the entries whose controllerName is one of
+ * `controllerNames` (the mesh and the gateway controller) or of `ours`: an entry of ours the translator no
+ * longer has (a parentRef that stopped being ours) is dropped. Other controllers' entries come
+ * first, in their order.
  */
 export function plannedParents(
   current: unknown,
   ours: readonly RouteParentStatusIR[],
-  controllerName: string,
+  controllerNames: string | readonly string[],
   now: string,
 ): unknown[] | undefined {
+  // An entry the translator gives is ours whatever name it carries: counting it as someone else's
+  // would add it again at every write.
+  const names = new Set([...(typeof controllerNames === 'string' ? [controllerNames] : controllerNames), ...ours.map((p) => p.controllerName)]);
   const entries: unknown[] = Array.isArray(current) ? current : [];
-  const others = entries.filter((e) => !isOurs(e, controllerName));
-  const ourCurrent = entries.filter((e): e is Record<string, unknown> => isOurs(e, controllerName));
-  const desired = ours.map((parent) => withTimes(parent, controllerName, ourCurrent, now));
+  const others = entries.filter((e) => !isOurs(e, names));
+  const ourCurrent = entries.filter((e): e is Record<string, unknown> => isOurs(e, names));
+  const desired = ours.map((parent) => withTimes(parent, ourCurrent, now));
   const same =
     ourCurrent.length === desired.length &&
     ourCurrent.every((entry, i) => comparable(entry) === comparable(desired[i] as unknown as Record<string, unknown>));
   return same ? undefined : [...others, ...desired];
 }
 
-function isOurs(entry: unknown, controllerName: string): boolean {
-  return isRecord(entry) && entry['controllerName'] === controllerName;
+/**
+ * Conditions to write: each keeps the lastTransitionTime of the condition of its type in
+ * `previous` (a stored conditions list, anything) while its status is the same; else it is `now`.
+ */
+export function apiConditions(conditions: readonly ConditionIR[], previous: unknown, now: string): ApiCondition[] {
+  const before = Array.isArray(previous) ? (previous as unknown[]) : [];
+  return conditions.map((c) => apiCondition(c, before, now));
 }
 
-function withTimes(
-  parent: RouteParentStatusIR,
-  controllerName: string,
-  ourCurrent: readonly Record<string, unknown>[],
-  now: string,
-): ApiRouteParentStatus {
+/**
+ * Stored conditions as compared with ours: by type, lastTransitionTime left out. With `types`,
+ * only conditions of those types count (others may belong to someone else, and SSA keeps them).
+ */
+export function comparableConditions(conditions: unknown, types?: ReadonlySet<string>): unknown[] {
+  return (Array.isArray(conditions) ? (conditions as unknown[]) : [])
+    .filter(isRecord)
+    .filter((c) => types === undefined || types.has(String(c['type'])))
+    .map((c) => ({
+      type: c['type'],
+      status: c['status'],
+      reason: c['reason'],
+      message: c['message'],
+      observedGeneration: c['observedGeneration'],
+    }))
+    .sort((a, b) => (String(a.type) < String(b.type) ? -1 : String(a.type) > String(b.type) ? 1 : 0));
+}
+
+function isOurs(entry: unknown, controllerNames: ReadonlySet<string>): boolean {
+  return isRecord(entry) && typeof entry['controllerName'] === 'string' && controllerNames.has(entry['controllerName']);
+}
+
+function withTimes(parent: RouteParentStatusIR, ourCurrent: readonly Record<string, unknown>[], now: string): ApiRouteParentStatus {
   const parentRef = cleanParentRef(parent.parentRef);
   const refKey = canonicalJson(parentRef);
-  const previous = ourCurrent.find((e) => canonicalJson(cleanParentRef(e['parentRef'])) === refKey);
-  const previousConditions = Array.isArray(previous?.['conditions']) ? (previous['conditions'] as unknown[]) : [];
+  const previous = ourCurrent.find(
+    (e) => e['controllerName'] === parent.controllerName && canonicalJson(cleanParentRef(e['parentRef'])) === refKey,
+  );
   return {
     parentRef,
-    controllerName,
-    conditions: parent.conditions.map((c) => apiCondition(c, previousConditions, now)),
+    controllerName: parent.controllerName,
+    conditions: apiConditions(parent.conditions, previous?.['conditions'], now),
   };
 }
 
@@ -95,19 +124,13 @@ function cleanParentRef(ref: unknown): ParentRefIR {
 
 /** An entry as compared: parentRef, controllerName, conditions by type, lastTransitionTime left out. */
 function comparable(entry: Record<string, unknown>): string {
-  const conditions = (Array.isArray(entry['conditions']) ? (entry['conditions'] as unknown[]) : [])
-    .filter(isRecord)
-    .map((c) => ({
-      type: c['type'],
-      status: c['status'],
-      reason: c['reason'],
-      message: c['message'],
-      observedGeneration: c['observedGeneration'],
-    }))
-    .sort((a, b) => (String(a.type) < String(b.type) ? -1 : String(a.type) > String(b.type) ? 1 : 0));
-  return canonicalJson({ parentRef: cleanParentRef(entry['parentRef']), controllerName: entry['controllerName'], conditions });
+  return canonicalJson({
+    parentRef: cleanParentRef(entry['parentRef']),
+    controllerName: entry['controllerName'],
+    conditions: comparableConditions(entry['conditions']),
+  });
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,16 +1,17 @@
 // Writes route status (the leader only): after each translation, and on becoming leader, every
-// cached route whose entries of ours differ from the translator's gets one server-side apply of
-// its status subresource. The apply carries the resourceVersion it was computed from, so a
-// concurrent change (another controller's entry) is a 409 and we recompute from a fresh read.
+// cached route whose entries of ours (mesh and gateway controller) differ from the translator's
+// gets one server-side apply of its status subresource, other controllers' entries carried along
+// unchanged (status-diff.ts); a concurrent change is a 409 and is recomputed (status-apply.ts).
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/objects.js';
-import { MESH_CONTROLLER_NAME, type RouteStatusIR } from '../../ir/index.js';
-import { Backoff } from '../../shared/backoff.js';
-import { isConflict, isNotFound, objectPath, type KubeHttp } from './kube-http.js';
+import { GATEWAY_CONTROLLER_NAME, MESH_CONTROLLER_NAME, type RouteStatusIR } from '../../ir/index.js';
+import type { KubeHttp } from './kube-http.js';
 import type { ServedResource } from './resources.js';
-import { plannedParents, rfc3339 } from './status-diff.js';
+import { StatusApplier, type StatusWriteResult } from './status-apply.js';
+import { plannedParents } from './status-diff.js';
+import { StatusLoop } from './status-loop.js';
 
-export type StatusWriteResult = 'applied' | 'conflict' | 'error';
+export { FIELD_MANAGER, type StatusWriteResult } from './status-apply.js';
 
 export interface RouteSource {
   routes(): { resource: ServedResource; object: KubeObject }[];
@@ -21,13 +22,11 @@ export interface StatusWriterOptions {
   log: Logger;
   routes: RouteSource;
   fieldManager?: string;
-  controllerName?: string;
+  /** Entries with these controllerNames are ours; default the mesh and the gateway controller. */
+  controllerNames?: readonly string[];
   onWrite?: (result: StatusWriteResult) => void;
   now?: () => Date;
 }
-
-export const FIELD_MANAGER = 'sidelane';
-const MAX_CONFLICT_RETRIES = 3;
 
 /** `Kind/namespace/name`, the key routes are matched by. */
 export function routeKey(kind: string, namespace: string | undefined, name: string): string {
@@ -35,22 +34,21 @@ export function routeKey(kind: string, namespace: string | undefined, name: stri
 }
 
 export class StatusWriter {
-  readonly #options: StatusWriterOptions;
-  readonly #controllerName: string;
-  readonly #backoff = new Backoff({ baseMs: 500, maxMs: 30_000, jitter: 'equal' });
+  readonly #routes: RouteSource;
+  readonly #controllerNames: readonly string[];
+  readonly #applier: StatusApplier;
+  readonly #loop: StatusLoop;
   #statuses: Map<string, RouteStatusIR> | undefined;
   #generations = new Map<string, number>();
-  /** Our last write per route, for as long as the cache still holds the version before it. */
-  readonly #written = new Map<string, { staleVersion: string; object: KubeObject }>();
-  #enabled = false;
-  #closed = false;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #retry: NodeJS.Timeout | undefined;
 
   constructor(options: StatusWriterOptions) {
-    this.#options = options;
-    this.#controllerName = options.controllerName ?? MESH_CONTROLLER_NAME;
+    this.#routes = options.routes;
+    this.#controllerNames = options.controllerNames ?? [MESH_CONTROLLER_NAME, GATEWAY_CONTROLLER_NAME];
+    this.#applier = new StatusApplier(options);
+    this.#loop = new StatusLoop(
+      () => this.#pass(),
+      () => this.#statuses !== undefined,
+    );
   }
 
   /**
@@ -60,136 +58,44 @@ export class StatusWriter {
   update(statuses: readonly RouteStatusIR[], generations: ReadonlyMap<string, number>): void {
     this.#statuses = new Map(statuses.map((s) => [routeKey(s.kind, s.namespace, s.name), s]));
     this.#generations = new Map(generations);
-    this.#kick();
+    this.#loop.kick();
   }
 
   /** A route's status changed under us (another writer): compare again with the last translation. */
   recheck(): void {
-    this.#kick();
+    this.#loop.kick();
   }
 
   /** Only the leader writes; becoming leader writes whatever is pending. */
   setEnabled(enabled: boolean): void {
-    this.#enabled = enabled;
-    if (enabled) this.#kick();
+    this.#loop.setEnabled(enabled);
   }
 
   /** Resolves once no pass is running (tests, and close). */
-  async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+  idle(): Promise<void> {
+    return this.#loop.idle();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#retry);
-    await this.idle();
-  }
-
-  #kick(): void {
-    if (!this.#enabled || this.#closed || this.#statuses === undefined) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#loop().finally(() => {
-      this.#running = undefined;
-    });
-  }
-
-  async #loop(): Promise<void> {
-    do {
-      this.#again = false;
-      const failed = await this.#pass();
-      clearTimeout(this.#retry);
-      if (failed) {
-        const delayMs = this.#backoff.next();
-        this.#retry = setTimeout(() => {
-          this.#kick();
-        }, delayMs);
-      } else {
-        this.#backoff.reset();
-      }
-    } while (this.#repeat());
-  }
-
-  /** Another update arrived during the pass (a method: the flag changes behind the compiler's back). */
-  #repeat(): boolean {
-    return this.#again && this.#enabled && !this.#closed;
+  close(): Promise<void> {
+    return this.#loop.close();
   }
 
   /** One reconciliation of every cached route; true if a write failed (and should be retried). */
   async #pass(): Promise<boolean> {
     const statuses = this.#statuses ?? new Map<string, RouteStatusIR>();
     let failed = false;
-    for (const { resource, object: cached } of this.#options.routes.routes()) {
-      if (!this.#enabled || this.#closed) break;
+    for (const { resource, object: cached } of this.#routes.routes()) {
+      if (!this.#loop.active) break;
       const key = routeKey(resource.kind, cached.metadata.namespace, cached.metadata.name);
-      const generation = cached.metadata['generation'];
-      if (this.#generations.get(key) !== generation) continue; // a translation of this version is on its way
-      const object = this.#freshest(key, cached);
+      if (this.#generations.get(key) !== cached.metadata['generation']) continue; // a translation of this version is on its way
       const ours = statuses.get(key)?.parents ?? [];
-      if (!(await this.#reconcile(resource, object, ours, key))) failed = true;
+      const ok = await this.#applier.apply(resource, this.#applier.freshest(key, cached), key, (object, now) => {
+        const current = (object['status'] as { parents?: unknown } | undefined)?.parents;
+        const parents = plannedParents(current, ours, this.#controllerNames, now);
+        return parents === undefined ? undefined : { parents };
+      });
+      if (!ok) failed = true;
     }
     return failed;
-  }
-
-  #freshest(key: string, cached: KubeObject): KubeObject {
-    const written = this.#written.get(key);
-    if (written !== undefined && written.staleVersion === cached.metadata['resourceVersion']) return written.object;
-    this.#written.delete(key);
-    return cached;
-  }
-
-  /** Applies the planned parents if they differ; false when the write failed. */
-  async #reconcile(
-    resource: ServedResource,
-    start: KubeObject,
-    ours: RouteStatusIR['parents'],
-    key: string,
-  ): Promise<boolean> {
-    const { http, log, onWrite } = this.#options;
-    const { namespace, name } = start.metadata;
-    const path = objectPath(resource.apiVersion, resource.plural, namespace, name);
-    let object = start;
-    for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
-      const current = (object['status'] as { parents?: unknown } | undefined)?.parents;
-      const now = rfc3339(this.#options.now?.() ?? new Date());
-      const parents = plannedParents(current, ours, this.#controllerName, now);
-      if (parents === undefined) return true;
-      const resourceVersion = object.metadata['resourceVersion'];
-      try {
-        const applied = (await http.request('PATCH', `${path}/status?fieldManager=${encodeURIComponent(this.#options.fieldManager ?? FIELD_MANAGER)}&force=true`, {
-          contentType: 'application/apply-patch+yaml',
-          body: {
-            apiVersion: resource.apiVersion,
-            kind: resource.kind,
-            metadata: { name, namespace, resourceVersion },
-            status: { parents },
-          },
-        })) as KubeObject;
-        onWrite?.('applied');
-        if (typeof resourceVersion === 'string') this.#written.set(key, { staleVersion: resourceVersion, object: applied });
-        log.debug({ route: key, parents: parents.length }, 'route status written');
-        return true;
-      } catch (err) {
-        if (isNotFound(err)) return true; // deleted meanwhile: nothing to write
-        if (!isConflict(err)) {
-          onWrite?.('error');
-          log.warn({ route: key, err }, 'route status write failed; will retry');
-          return false;
-        }
-        onWrite?.('conflict');
-        try {
-          object = (await http.get(path)) as KubeObject;
-        } catch (readErr) {
-          if (isNotFound(readErr)) return true;
-          log.warn({ route: key, err: readErr }, 'route re-read after a conflict failed; will retry');
-          return false;
-        }
-        if (object.metadata['generation'] !== start.metadata['generation']) return true; // the next translation covers it
-      }
-    }
-    log.warn({ route: key }, 'route status kept conflicting; will retry');
-    return false;
   }
 }

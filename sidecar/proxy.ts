@@ -18,9 +18,8 @@ import { notRedirected, type OrigDstResolver } from './listen/orig-dst.js';
 import { AccessLog } from './observe/log.js';
 import { ProxyMetrics } from './observe/metrics.js';
 import type { ProxyTracing } from './observe/tracing.js';
-import { createHttp1Server } from './protocol/http1.js';
-import { createHttp2Server } from './protocol/http2.js';
-import { UpgradeExchange, UpgradeUpstream } from './protocol/upgrade.js';
+import { createHttpServers } from './protocol/http-servers.js';
+import { UpgradeUpstream } from './protocol/upgrade.js';
 
 export interface ListenAddress {
   host: string;
@@ -126,14 +125,7 @@ export class Sidecar {
     const serve = (ex: Parameters<HttpForwarder['serve']>[0]): void => {
       void forwarder.serve(ex);
     };
-    const http1 = createHttp1Server({
-      contextOf,
-      onExchange: serve,
-      onUpgrade: (req, socket, head) => {
-        serve(new UpgradeExchange(req, socket, head, contextOf(socket)));
-      },
-    });
-    const http2 = createHttp2Server({ contextOf, onExchange: serve });
+    const { http1, http2 } = createHttpServers(contextOf, serve);
     const listen = async (name: Direction, address: ListenAddress): Promise<void> => {
       const server = createListener({
         direction: name,

@@ -16,9 +16,8 @@ import type { ConnectionContext } from '../listen/connection.js';
 import { AccessLog } from '../observe/log.js';
 import { ProxyMetrics } from '../observe/metrics.js';
 import type { ProxyTracing } from '../observe/tracing.js';
-import { createHttp1Server } from '../protocol/http1.js';
-import { createHttp2Server } from '../protocol/http2.js';
-import { UpgradeExchange, UpgradeUpstream } from '../protocol/upgrade.js';
+import { createHttpServers } from '../protocol/http-servers.js';
+import { UpgradeUpstream } from '../protocol/upgrade.js';
 import type { ApplyResult, ListenAddress } from '../proxy.js';
 import { acceptGatewayConnection, type GatewayConfig } from './accept.js';
 import type { GatewayL4Deps } from './l4-forward.js';
@@ -96,14 +95,7 @@ export class GatewayProxy {
       void forwarder.serve(ex);
     };
     const contextOf = (socket: Duplex): ConnectionContext => this.#contexts.get(socket) ?? NO_CONTEXT;
-    const http1 = createHttp1Server({
-      contextOf,
-      onExchange: serve,
-      onUpgrade: (req, socket, head) => {
-        serve(new UpgradeExchange(req, socket, head, contextOf(socket)));
-      },
-    });
-    const http2 = createHttp2Server({ contextOf, onExchange: serve });
+    const { http1, http2 } = createHttpServers(contextOf, serve);
     const l4: GatewayL4Deps = { clusters: this.#clusters, metrics: this.metrics, log: this.#log, random, connectTimeoutMs };
     const acceptDeps = {
       config: () => this.#config,

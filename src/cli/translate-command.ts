@@ -33,13 +33,15 @@ export async function runTranslate(flags: TranslateFlags, io: CliIo): Promise<nu
   const loaded = await loadManifestFiles(flags.filename, flags.namespace);
   for (const e of loaded.errors) io.err(`error: ${formatManifestError(e)}`);
   for (const w of loaded.warnings) io.err(`warning: ${formatManifestError(w)}`);
-  const { ir, statuses } = translate(loaded.snapshot, { clusterDomain: flags.clusterDomain });
+  const { ir, statuses, gatewayClassStatuses, gatewayStatuses } = translate(loaded.snapshot, { clusterDomain: flags.clusterDomain });
   const problems = validate(ir);
   for (const p of problems) io.err(`internal error: IR invalid at ${p.path}: ${p.code} ${p.message}`);
   const result = {
     ignored: loaded.ignored.map((i) => `${i.kind} ${i.name}: ${i.reason}`),
     ir: normalize(ir),
     statuses,
+    // Only when the files hold GatewayClasses of ours, so a mesh-only output stays as it was.
+    ...(gatewayClassStatuses.length > 0 ? { gatewayClassStatuses, gatewayStatuses } : {}),
   };
   if (flags.output === 'json') io.out(JSON.stringify(result, null, 2));
   else io.out(YAML.stringify(result, { lineWidth: 0 }));
